@@ -1,0 +1,136 @@
+package io.usrnet.data;
+
+import java.util.Arrays;
+
+/**
+ * An immutable image: {@code channels × height × width} float samples stored planar
+ * (channel-major, then row-major), nominal range [0, 1].
+ *
+ * <p>Values are not clamped: intermediate results of a restoration may leave [0, 1]. Use
+ * {@link #of} to build one from an array you keep, or {@link #wrap} to hand over an array you
+ * will never touch again (no copy). {@link #toArray()} always returns a fresh copy.
+ */
+public final class Image {
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final float[] data;
+
+    private Image(int channels, int height, int width, float[] data) {
+        if (channels < 1 || height < 1 || width < 1) {
+            throw new IllegalArgumentException(
+                    "image dimensions must be positive, got " + channels + "×" + height + "×" + width);
+        }
+        long n = (long) channels * height * width;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "image too large: " + channels + "×" + height + "×" + width + " samples");
+        }
+        if (data.length != n) {
+            throw new IllegalArgumentException("image data holds " + data.length + " samples, but "
+                    + channels + "×" + height + "×" + width + " needs " + n);
+        }
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.data = data;
+    }
+
+    /** An image holding a copy of {@code planar} (C×H×W order). */
+    public static Image of(int channels, int height, int width, float[] planar) {
+        return new Image(channels, height, width, planar.clone());
+    }
+
+    /**
+     * An image that takes ownership of {@code planar} (C×H×W order) without copying. The caller
+     * must not modify the array afterwards; this exists so that producers of fresh arrays (readers,
+     * the data step, the prior) do not pay for a copy.
+     */
+    public static Image wrap(int channels, int height, int width, float[] planar) {
+        return new Image(channels, height, width, planar);
+    }
+
+    /** A zero-filled image. */
+    public static Image zeros(int channels, int height, int width) {
+        return new Image(channels, height, width, new float[channels * height * width]);
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** Number of samples, {@code channels × height × width}. */
+    public int size() {
+        return data.length;
+    }
+
+    /** Sample at channel {@code c}, row {@code y}, column {@code x}. */
+    public float get(int c, int y, int x) {
+        return data[(c * height + y) * width + x];
+    }
+
+    /** A fresh copy of the samples in planar C×H×W order. */
+    public float[] toArray() {
+        return data.clone();
+    }
+
+    /** Copies the samples (planar C×H×W) into {@code out}, which must have {@link #size()} entries. */
+    public void copyTo(float[] out) {
+        if (out.length != data.length) {
+            throw new IllegalArgumentException(
+                    "output holds " + out.length + " samples, image has " + data.length);
+        }
+        System.arraycopy(data, 0, out, 0, data.length);
+    }
+
+    /** One channel as a new single-channel image. */
+    public Image channel(int c) {
+        if (c < 0 || c >= channels) {
+            throw new IndexOutOfBoundsException("channel " + c + " of a " + channels + "-channel image");
+        }
+        int plane = height * width;
+        return new Image(1, height, width, Arrays.copyOfRange(data, c * plane, (c + 1) * plane));
+    }
+
+    /** True if every sample is finite (no NaN or infinity). */
+    public boolean isFinite() {
+        for (float v : data) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Shape as text, e.g. {@code 3×64×96}. */
+    public String shape() {
+        return channels + "×" + height + "×" + width;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Image other
+                && channels == other.channels
+                && height == other.height
+                && width == other.width
+                && Arrays.equals(data, other.data);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * channels + height) + width) + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+        return "Image[" + shape() + "]";
+    }
+}

@@ -1,0 +1,149 @@
+package io.usrnet.data;
+
+import java.util.Arrays;
+
+/**
+ * An immutable 2-D blur kernel ({@code height × width}, row-major doubles), used exactly as stored:
+ * element (r, c) is row r, column c, and blurring is true convolution with the centre at
+ * (⌊height/2⌋, ⌊width/2⌋) (see PROTOCOL.md §1).
+ *
+ * <p>Construction rejects empty kernels and NaN or infinite taps. Negative taps are allowed
+ * (bicubic approximations have them). A kernel need not sum to 1; {@link #normalized()} makes it so.
+ */
+public final class Kernel {
+    private final int height;
+    private final int width;
+    private final double[] values;
+
+    private Kernel(int height, int width, double[] values) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("kernel dimensions must be positive, got " + height + "×" + width);
+        }
+        if (values.length != (long) height * width) {
+            throw new IllegalArgumentException("kernel data holds " + values.length + " values, but "
+                    + height + "×" + width + " needs " + (long) height * width);
+        }
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("kernel contains NaN or infinite values");
+            }
+        }
+        this.height = height;
+        this.width = width;
+        this.values = values;
+    }
+
+    /** A kernel holding a copy of {@code rowMajor}. */
+    public static Kernel of(int height, int width, double[] rowMajor) {
+        return new Kernel(height, width, rowMajor.clone());
+    }
+
+    /** A kernel from rows (all of the same length). */
+    public static Kernel of(double[][] rows) {
+        if (rows.length == 0 || rows[0].length == 0) {
+            throw new IllegalArgumentException("kernel must not be empty");
+        }
+        int w = rows[0].length;
+        double[] v = new double[rows.length * w];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != w) {
+                throw new IllegalArgumentException(
+                        "kernel rows differ in length: row 0 has " + w + ", row " + r + " has " + rows[r].length);
+            }
+            System.arraycopy(rows[r], 0, v, r * w, w);
+        }
+        return new Kernel(rows.length, w, v);
+    }
+
+    /** The identity kernel: a 1×1 kernel holding 1 (blurring with it changes nothing). */
+    public static Kernel delta() {
+        return new Kernel(1, 1, new double[] {1.0});
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** Tap at row {@code r}, column {@code c}. */
+    public double get(int r, int c) {
+        return values[r * width + c];
+    }
+
+    /** A fresh copy of the taps, row-major. */
+    public double[] toArray() {
+        return values.clone();
+    }
+
+    /** Sum of all taps. */
+    public double sum() {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    /**
+     * This kernel scaled to sum 1.
+     *
+     * @throws IllegalArgumentException if the taps sum to zero (or so close that scaling is meaningless)
+     */
+    public Kernel normalized() {
+        double s = sum();
+        double scale = 0;
+        for (double v : values) {
+            scale += Math.abs(v);
+        }
+        if (!(Math.abs(s) > 1e-12 * scale) || s == 0) {
+            throw new IllegalArgumentException("kernel sums to zero and cannot be normalised");
+        }
+        double[] v = values.clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] /= s;
+        }
+        return new Kernel(height, width, v);
+    }
+
+    /** The taps' centre of mass as {row, column} (the taps must not sum to zero). */
+    public double[] centroid() {
+        double s = 0;
+        double r = 0;
+        double c = 0;
+        for (int i = 0; i < height; i++) {
+            for (int j = 0; j < width; j++) {
+                double v = values[i * width + j];
+                s += v;
+                r += v * i;
+                c += v * j;
+            }
+        }
+        return new double[] {r / s, c / s};
+    }
+
+    /** Shape as text, e.g. {@code 25×25}. */
+    public String shape() {
+        return height + "×" + width;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Kernel other
+                && height == other.height
+                && width == other.width
+                && Arrays.equals(values, other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * height + width) + Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + shape() + "]";
+    }
+}
