@@ -91,6 +91,15 @@ public final class Image {
         System.arraycopy(data, 0, out, 0, data.length);
     }
 
+    /**
+     * Copies the samples (planar C×H×W) into {@code out} starting at {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if they do not fit
+     */
+    public void copyTo(float[] out, int offset) {
+        System.arraycopy(data, 0, out, offset, data.length);
+    }
+
     /** One channel as a new single-channel image. */
     public Image channel(int c) {
         if (c < 0 || c >= channels) {

@@ -1,0 +1,38 @@
+package io.usrnet.cli;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Shared option texts and argument checks of the subcommands. */
+final class CliText {
+    static final String KERNEL_SPEC = "a file (.npy, .txt matrix, grey .png/.tif normalised to sum 1, "
+            + "MATLAB .mat v5) or PATH.mat:VARIABLE[:INDEX] for a variable or a 1-based cell of a .mat "
+            + "file, e.g. kernels_12.mat:kernels:3.";
+
+    private CliText() {
+    }
+
+    static void requireScale(int scale) {
+        if (scale < 1) {
+            throw new IllegalArgumentException("--scale must be a positive integer, got " + scale);
+        }
+    }
+
+    static void requireSigma(double sigma) {
+        if (!(sigma >= 0) || !Double.isFinite(sigma)) {
+            throw new IllegalArgumentException("--sigma must be a finite number >= 0 (in [0, 255] units), got " + sigma);
+        }
+    }
+
+    /** Fails before any work is done if the output's directory does not exist or the output is a directory. */
+    static void requireWritableOutput(Path output) throws NoSuchFileException {
+        Path dir = output.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "output directory does not exist");
+        }
+        if (Files.isDirectory(output)) {
+            throw new IllegalArgumentException("--output " + output + " is a directory, expected a file");
+        }
+    }
+}

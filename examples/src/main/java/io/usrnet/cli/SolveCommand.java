@@ -1,0 +1,64 @@
+package io.usrnet.cli;
+
+import io.usrnet.core.io.ImageData;
+import io.usrnet.core.io.ImageFiles;
+import io.usrnet.core.io.KernelFiles;
+import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
+import io.usrnet.data.Image;
+import io.usrnet.data.Kernel;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code usrnet solve}: one closed-form data step, the library's learning-free restorer. */
+@Command(name = "solve", mixinStandardHelpOptions = true,
+        description = {
+            "One closed-form data step: z = argmin_z ||(z (*) k) down s - y||^2 + alpha ||z - x||^2.",
+            "Without --estimate, x is the nearest-neighbour upsampling of y. This is the library's "
+                    + "learning-free restorer: small alpha trusts the measurements, large alpha the estimate."})
+final class SolveCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, paramLabel = "Y",
+            description = "Low-resolution (degraded) image: .png, .tif/.tiff or .npy.")
+    Path input;
+
+    @Option(names = "--kernel", required = true, paramLabel = "K",
+            description = "Blur kernel: " + CliText.KERNEL_SPEC)
+    String kernel;
+
+    @Option(names = "--scale", required = true, paramLabel = "S",
+            description = "Integer scale factor s >= 1 (1 = deblurring only).")
+    int scale;
+
+    @Option(names = "--alpha", required = true, paramLabel = "A", description = "Weight alpha > 0 of ||z - x||^2.")
+    double alpha;
+
+    @Option(names = "--estimate", paramLabel = "X",
+            description = "Current estimate x at the high resolution (s*h x s*w); default: nearest-neighbour upsampling of Y.")
+    Path estimate;
+
+    @Option(names = "--output", required = true, paramLabel = "Z",
+            description = "Output image; format from the extension (.npy keeps float32, unclamped).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        CliText.requireScale(scale);
+        if (!(alpha > 0) || !Double.isFinite(alpha)) {
+            throw new IllegalArgumentException("--alpha must be a finite number > 0, got " + alpha);
+        }
+        CliText.requireWritableOutput(output);
+        ImageData y = ImageFiles.read(input);
+        Kernel k = KernelFiles.read(kernel);
+        Image x;
+        if (estimate != null) {
+            x = ImageFiles.read(estimate).color();
+        } else {
+            x = Degradation.upsampleNearest(y.color(), scale);
+        }
+        Image z = DataStep.prepare(k, scale, y.color()).step(x, alpha);
+        ImageFiles.write(output, new ImageData(z, null, y.format()));
+        return 0;
+    }
+}

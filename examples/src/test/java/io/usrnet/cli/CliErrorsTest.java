@@ -1,0 +1,155 @@
+package io.usrnet.cli;
+
+import static io.usrnet.cli.CliTestSupport.FIXTURES;
+import static io.usrnet.cli.CliTestSupport.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.usrnet.data.io.NpyArray;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every bad input ends in one human line on stderr, a non-zero exit, and no output file. */
+class CliErrorsTest {
+    private static final Path CASE = FIXTURES.resolve("data_module/case01"); // y 25×33, x 50×66, s = 2
+
+    private static CliTestSupport.Run solve(Path out, Object... extra) {
+        Object[] base = {"solve", "--input", CASE.resolve("y.npy"), "--kernel", CASE.resolve("k.npy"),
+            "--scale", 2, "--alpha", 0.1, "--output", out};
+        Object[] all = new Object[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return run(all);
+    }
+
+    private static void assertFailsWith(CliTestSupport.Run r, int code, String message) {
+        assertThat(r.exitCode()).isEqualTo(code);
+        assertThat(r.err()).contains(message).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.err().strip().lines().count()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void missingInput(@TempDir Path dir) {
+        Path out = dir.resolve("z.npy");
+        assertFailsWith(run("solve", "--input", dir.resolve("nope.png"), "--kernel", CASE.resolve("k.npy"),
+                "--scale", 2, "--alpha", 0.1, "--output", out), 1, "nope.png");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void corruptInput(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.png");
+        Files.writeString(bad, "not a png at all");
+        Path out = dir.resolve("z.npy");
+        assertFailsWith(run("solve", "--input", bad, "--kernel", CASE.resolve("k.npy"), "--scale", 2,
+                "--alpha", 0.1, "--output", out), 1, "bad.png");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void badScaleAndAlpha(@TempDir Path dir) {
+        Path out = dir.resolve("z.npy");
+        assertFailsWith(run("solve", "--input", CASE.resolve("y.npy"), "--kernel", CASE.resolve("k.npy"),
+                "--scale", 0, "--alpha", 0.1, "--output", out), 1, "--scale must be a positive integer");
+        assertFailsWith(run("solve", "--input", CASE.resolve("y.npy"), "--kernel", CASE.resolve("k.npy"),
+                "--scale", "2.5", "--alpha", 0.1, "--output", out), 2, "--scale");
+        assertFailsWith(run("solve", "--input", CASE.resolve("y.npy"), "--kernel", CASE.resolve("k.npy"),
+                "--scale", 2, "--alpha", 0, "--output", out), 1, "--alpha must be");
+        assertFailsWith(run("solve", "--input", CASE.resolve("y.npy"), "--kernel", CASE.resolve("k.npy"),
+                "--scale", 2, "--alpha", "NaN", "--output", out), 1, "--alpha must be");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void kernelLargerThanImage(@TempDir Path dir) throws IOException {
+        Path k = dir.resolve("big.npy");
+        NpyArray.writeFloat32(k, new int[] {60, 60}, filled(3600, 1f / 3600));
+        Path out = dir.resolve("z.npy");
+        CliTestSupport.Run r = run("solve", "--input", CASE.resolve("y.npy"), "--kernel", k, "--scale", 2,
+                "--alpha", 0.1, "--output", out);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("kernel").contains("60");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void zeroSumAndNanKernels(@TempDir Path dir) throws IOException {
+        Path zero = dir.resolve("zero.txt");
+        Files.writeString(zero, "0 0 0\n0 0 0\n0 0 0\n");
+        Path nan = dir.resolve("nan.npy");
+        NpyArray.writeFloat32(nan, new int[] {2, 2}, new float[] {0.25f, Float.NaN, 0.25f, 0.25f});
+        Path out = dir.resolve("z.npy");
+        CliTestSupport.Run r = run("solve", "--input", CASE.resolve("y.npy"), "--kernel", zero, "--scale", 2,
+                "--alpha", 0.1, "--output", out);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("zero");
+        r = run("solve", "--input", CASE.resolve("y.npy"), "--kernel", nan, "--scale", 2, "--alpha", 0.1,
+                "--output", out);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).containsIgnoringCase("nan");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void nanPixels(@TempDir Path dir) throws IOException {
+        Path y = dir.resolve("y.npy");
+        float[] v = filled(25 * 33 * 3, 0.5f);
+        v[17] = Float.NaN;
+        NpyArray.writeFloat32(y, new int[] {25, 33, 3}, v);
+        Path out = dir.resolve("z.npy");
+        CliTestSupport.Run r = run("solve", "--input", y, "--kernel", CASE.resolve("k.npy"), "--scale", 2,
+                "--alpha", 0.1, "--output", out);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).containsIgnoringCase("nan");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void estimateOfTheWrongSize(@TempDir Path dir) {
+        Path out = dir.resolve("z.npy");
+        CliTestSupport.Run r = solve(out, "--estimate", CASE.resolve("y.npy"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("50").contains("66");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void unwritableOutputAndExistingOutputKept(@TempDir Path dir) throws IOException {
+        CliTestSupport.Run r = solve(dir.resolve("missing-dir/z.npy"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("missing-dir").contains("does not exist");
+
+        Path existing = dir.resolve("keep.npy");
+        Files.writeString(existing, "precious");
+        r = run("solve", "--input", CASE.resolve("y.npy"), "--kernel", CASE.resolve("k.npy"), "--scale", 2,
+                "--alpha", -1, "--output", existing);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(Files.readString(existing)).isEqualTo("precious");
+    }
+
+    @Test
+    void debugPrintsTheStackTrace(@TempDir Path dir) {
+        CliTestSupport.Run r = run("solve", "--debug", "--input", dir.resolve("nope.npy"), "--kernel",
+                CASE.resolve("k.npy"), "--scale", 2, "--alpha", 0.1, "--output", dir.resolve("z.npy"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("\tat ");
+    }
+
+    @Test
+    void helpDescribesEveryVerb() {
+        CliTestSupport.Run r = run("--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("solve").contains("degrade");
+        r = run("degrade", "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("--protocol").contains("--seed").contains("--sigma");
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, v);
+        return a;
+    }
+}

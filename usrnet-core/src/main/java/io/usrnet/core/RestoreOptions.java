@@ -1,0 +1,85 @@
+package io.usrnet.core;
+
+import io.usrnet.hyper.Schedule;
+import java.util.Optional;
+
+/**
+ * Per-call options of {@link Restorer#restore(io.usrnet.data.Image, io.usrnet.data.Kernel, int, double,
+ * RestoreOptions)}: an explicit schedule instead of the hyper-network's, fewer iterations, and a
+ * listener for each iteration. Immutable; build with {@link #builder()}.
+ */
+public final class RestoreOptions {
+    private static final RestoreOptions DEFAULTS = builder().build();
+
+    private final Schedule schedule;
+    private final int iterations;
+    private final IterationListener listener;
+
+    private RestoreOptions(Builder b) {
+        this.schedule = b.schedule;
+        this.iterations = b.iterations;
+        this.listener = b.listener;
+    }
+
+    /** No overrides: the hyper-network's schedule, all iterations, no listener. */
+    public static RestoreOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The explicit schedule, if one overrides the hyper-network. */
+    public Optional<Schedule> schedule() {
+        return Optional.ofNullable(schedule);
+    }
+
+    /** Number of iterations to run, or 0 for all of the schedule. */
+    public int iterations() {
+        return iterations;
+    }
+
+    /** The per-iteration listener, if any. */
+    public Optional<IterationListener> listener() {
+        return Optional.ofNullable(listener);
+    }
+
+    /** Builder of {@link RestoreOptions}. */
+    public static final class Builder {
+        private Schedule schedule;
+        private int iterations;
+        private IterationListener listener;
+
+        private Builder() {
+        }
+
+        /**
+         * Uses this schedule (α₁..αₙ, β₁..βₙ) instead of the hyper-network's output. Its length may
+         * differ from the model's iteration count: the prior is shared by all iterations.
+         */
+        public Builder schedule(Schedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** Runs only the first {@code n} iterations of the schedule (n ≥ 1; 0 = all). */
+        public Builder iterations(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("iterations must be >= 1 (or 0 for all), got " + n);
+            }
+            this.iterations = n;
+            return this;
+        }
+
+        /** Receives each iteration's z, x, α and β. */
+        public Builder listener(IterationListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        public RestoreOptions build() {
+            return new RestoreOptions(this);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.usrnet.core;
+
+import io.usrnet.core.weights.ModelConfig;
+import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
+import io.usrnet.data.Image;
+import io.usrnet.data.Kernel;
+import io.usrnet.hyper.HyperNetwork;
+import io.usrnet.hyper.Schedule;
+import io.usrnet.prior.ResUNet;
+import io.usrnet.prior.ResUNetConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The USRNet restorer: undoes a known degradation {@code y = (x ⊗ k)↓s + n} by the unfolded
+ * network of PROTOCOL.md §6 — the hyper-network gives the schedule α₁..αₙ, β₁..βₙ for (σ, s); from
+ * x₀ = nearest-neighbour upsampling of y, each iteration runs the closed-form data step
+ * {@code z = argmin ||(z⊗k)↓s − y||² + α||z − x||²} and then the ResUNet prior on {@code [z, β]}.
+ *
+ * <pre>{@code
+ * try (Restorer restorer = Restorer.builder().weights(Path.of("usrnet_tiny.pth")).build()) {
+ *     Image hr = restorer.restore(lr, kernel, 4, 2.55);
+ * }
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe: one instance serves concurrent calls. It holds the prior's weights in
+ * native memory: close it when done; later calls fail with {@link IllegalStateException}. DJL must
+ * start offline: the prior sets the system property {@code ai.djl.offline=true} when absent.
+ */
+public final class Restorer implements AutoCloseable {
+    private final ModelConfig config;
+    private final HyperNetwork hyper;
+    private final ResUNet prior;
+
+    private Restorer(ModelWeights weights) {
+        this.config = weights.config();
+        this.hyper = weights.hyperNetwork();
+        this.prior = ResUNet.create(priorConfig(config), weights.priorParameters());
+    }
+
+    /** A builder; {@link Builder#weights(Path)} or {@link Builder#weights(ModelWeights)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The architecture of the loaded model. */
+    public ModelConfig config() {
+        return config;
+    }
+
+    /**
+     * The hyper-network's schedule for noise level {@code sigma255} (in [0, 255] units) and scale.
+     *
+     * @throws IllegalArgumentException if sigma is negative or not finite, or the scale is below 1
+     */
+    public Schedule schedule(double sigma255, int scale) {
+        return hyper.schedule(sigma255, scale);
+    }
+
+    /**
+     * Restores {@code lr} with the model's own schedule and all its iterations.
+     *
+     * @param lr the degraded image, 3 channels (RGB) or 1 (grey: restored as grey R=G=B, the result
+     *     is the mean of the output channels); values nominally in [0, 1]
+     * @param kernel the blur kernel, used as given (not normalised, not flipped)
+     * @param scale the integer scale factor s ≥ 1 (1 = deblurring only)
+     * @param sigma255 the noise level of {@code lr} in [0, 255] units (the network receives σ/255)
+     * @return the restored image, {@code s·h × s·w}, same channel count as {@code lr}, not clamped
+     * @throws IllegalArgumentException for invalid arguments (the message says which and why)
+     * @throws IllegalStateException if this restorer is closed
+     */
+    public Image restore(Image lr, Kernel kernel, int scale, double sigma255) {
+        return restore(lr, kernel, scale, sigma255, RestoreOptions.defaults());
+    }
+
+    /**
+     * Restores {@code lr} with per-call options: an explicit schedule, fewer iterations, a listener.
+     *
+     * @see #restore(Image, Kernel, int, double)
+     */
+    public Image restore(Image lr, Kernel kernel, int scale, double sigma255, RestoreOptions options) {
+        Objects.requireNonNull(lr, "lr");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(options, "options");
+        if (scale < 1) {
+            throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
+        }
+        if (!(sigma255 >= 0) || !Double.isFinite(sigma255)) {
+            throw new IllegalArgumentException("sigma must be a finite number >= 0 in [0, 255] units, got " + sigma255);
+        }
+        if (lr.channels() != 1 && lr.channels() != 3) {
+            throw new IllegalArgumentException("the network restores RGB or grey images, got " + lr.channels()
+                    + " channels (keep an alpha channel aside)");
+        }
+        Schedule schedule = options.schedule().orElseGet(() -> hyper.schedule(sigma255, scale));
+        int n = options.iterations() == 0 ? schedule.iterations() : options.iterations();
+        if (n > schedule.iterations()) {
+            throw new IllegalArgumentException("asked for " + n + " iterations, the schedule has "
+                    + schedule.iterations());
+        }
+        Image y = lr.channels() == 1 ? replicate(lr, 3) : lr;
+        DataStep data = DataStep.prepare(kernel, scale, y);
+        int c = y.channels();
+        int h = data.hrHeight();
+        int w = data.hrWidth();
+        float[] x = Degradation.upsampleNearest(y, scale).toArray();
+        float[] z = new float[x.length];
+        IterationListener listener = options.listener().orElse(null);
+        for (int i = 0; i < n; i++) {
+            double alpha = schedule.alpha(i);
+            double beta = schedule.beta(i);
+            data.step(x, alpha, z);
+            prior.denoise(z, c, h, w, (float) beta, x);
+            if (listener != null) {
+                listener.onIteration(new Iteration(i + 1, n, alpha, beta, Image.of(c, h, w, z), Image.of(c, h, w, x)));
+            }
+        }
+        Image out = Image.wrap(c, h, w, x);
+        return lr.channels() == 1 ? meanOfChannels(out) : out;
+    }
+
+    /** Frees the prior's native memory; waits for calls in progress. Idempotent. */
+    @Override
+    public void close() {
+        prior.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Restorer[" + config + "]";
+    }
+
+    private static ResUNetConfig priorConfig(ModelConfig c) {
+        int[] nc = c.widths();
+        return ResUNetConfig.of(c.inChannels(), c.outChannels(), nc[0], nc[1], nc[2], nc[3], c.blocks());
+    }
+
+    private static Image replicate(Image grey, int channels) {
+        int plane = grey.size();
+        float[] v = new float[plane * channels];
+        for (int ch = 0; ch < channels; ch++) {
+            grey.copyTo(v, ch * plane);
+        }
+        return Image.wrap(channels, grey.height(), grey.width(), v);
+    }
+
+    private static Image meanOfChannels(Image rgb) {
+        int plane = rgb.height() * rgb.width();
+        float[] v = rgb.toArray();
+        float[] g = new float[plane];
+        for (int p = 0; p < plane; p++) {
+            double s = 0;
+            for (int ch = 0; ch < rgb.channels(); ch++) {
+                s += v[ch * plane + p];
+            }
+            g[p] = (float) (s / rgb.channels());
+        }
+        return Image.wrap(1, rgb.height(), rgb.width(), g);
+    }
+
+    /** Builder of {@link Restorer}. */
+    public static final class Builder {
+        private ModelWeights weights;
+
+        private Builder() {
+        }
+
+        /**
+         * Loads the model from a weights file: {@code .safetensors} (ours) or the original PyTorch
+         * {@code .pth} state_dict (read safely: nothing in the file is executed).
+         *
+         * @throws IOException if the file is missing, unreadable, corrupt or not a USRNet model
+         */
+        public Builder weights(Path file) throws IOException {
+            this.weights = ModelWeights.read(file);
+            return this;
+        }
+
+        /** Uses already loaded weights. */
+        public Builder weights(ModelWeights weights) {
+            this.weights = Objects.requireNonNull(weights, "weights");
+            return this;
+        }
+
+        /**
+         * Builds the restorer (loads the prior's weights into native memory).
+         *
+         * @throws IllegalStateException if no weights were given or the engine cannot start
+         */
+        public Restorer build() {
+            if (weights == null) {
+                throw new IllegalStateException("no weights: call weights(path) before build()");
+            }
+            return new Restorer(weights);
+        }
+    }
+}
