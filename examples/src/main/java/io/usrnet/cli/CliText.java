@@ -1,5 +1,9 @@
 package io.usrnet.cli;
 
+import io.usrnet.core.io.ImageData;
+import io.usrnet.core.io.ImageFormat;
+import io.usrnet.core.io.SampleFormat;
+import io.usrnet.data.Image;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,5 +38,15 @@ final class CliText {
         if (Files.isDirectory(output)) {
             throw new IllegalArgumentException("--output " + output + " is a directory, expected a file");
         }
+    }
+
+    /**
+     * What to write to {@code output}: the input's sample format where the output format can hold
+     * it (8-bit in, 8-bit out; 16-bit in, 16-bit out), else the output format's default.
+     */
+    static ImageData forOutput(Path output, Image color, Image alpha, SampleFormat inputFormat) {
+        ImageFormat format = ImageFormat.forWriting(output);
+        SampleFormat sample = format.canWrite(inputFormat) ? inputFormat : format.defaultSampleFormat();
+        return new ImageData(color, format == ImageFormat.NPY ? null : alpha, sample);
     }
 }

@@ -58,7 +58,7 @@ final class DegradeCommand implements Callable<Integer> {
                 ? Degradation.table1(hr.color(), k, scale)
                 : Degradation.decimate(Degradation.blur(hr.color(), k), scale);
         Image lr = sigma > 0 ? Degradation.addGaussianNoise(blurred, sigma, seed) : blurred;
-        ImageFiles.write(output, new ImageData(lr, null, hr.format()));
+        ImageFiles.write(output, CliText.forOutput(output, lr, null, hr.format()));
         return 0;
     }
 }

@@ -58,7 +58,7 @@ final class SolveCommand implements Callable<Integer> {
             x = Degradation.upsampleNearest(y.color(), scale);
         }
         Image z = DataStep.prepare(k, scale, y.color()).step(x, alpha);
-        ImageFiles.write(output, new ImageData(z, null, y.format()));
+        ImageFiles.write(output, CliText.forOutput(output, z, null, y.format()));
         return 0;
     }
 }

@@ -1,0 +1,184 @@
+package io.usrnet.cli;
+
+import io.usrnet.core.RestoreOptions;
+import io.usrnet.core.Restorer;
+import io.usrnet.core.io.ImageData;
+import io.usrnet.core.io.ImageFiles;
+import io.usrnet.core.io.ImageFormat;
+import io.usrnet.core.io.KernelFiles;
+import io.usrnet.data.Degradation;
+import io.usrnet.data.Image;
+import io.usrnet.data.Kernel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code usrnet restore}: the USRNet restoration of one image or a directory of images. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = {
+            "Restore images degraded by a known blur kernel K, integer scale S and noise level SIGMA with "
+                    + "the USRNet unfolded network (data step + ResUNet prior, schedule from the hyper-network).",
+            "IN and OUT are files, or directories (batch mode: every image in IN is restored into OUT under "
+                    + "the same file name; the model is loaded once). Progress goes to stderr."})
+final class RestoreCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--input", required = true, paramLabel = "IN",
+            description = "Degraded image (.png, .tif/.tiff, .jpg, .npy) or a directory of them.")
+    Path input;
+
+    @Option(names = "--kernel", required = true, paramLabel = "K", description = "Blur kernel: " + CliText.KERNEL_SPEC)
+    String kernel;
+
+    @Option(names = "--scale", required = true, paramLabel = "S", description = "Integer scale factor s >= 1 (1 = deblurring).")
+    int scale;
+
+    @Option(names = "--sigma", required = true, paramLabel = "SIGMA",
+            description = "Noise level of the input in [0, 255] units (the network receives SIGMA/255).")
+    double sigma;
+
+    @Option(names = "--weights", paramLabel = "W",
+            description = "Model weights: .safetensors or the original PyTorch .pth state_dict (loaded safely).")
+    Path weights;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT",
+            description = "Output file (format from its extension; .npy is float32, unclamped) or an existing "
+                    + "directory in batch mode.")
+    Path output;
+
+    @Option(names = "--format", paramLabel = "EXT",
+            description = "Batch mode: write this format (png, tif, npy) instead of each input's own.")
+    String format;
+
+    @Option(names = "--iterations", paramLabel = "N",
+            description = "Run only the first N iterations of the schedule (default: all).")
+    int iterations;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        CliText.requireScale(scale);
+        CliText.requireSigma(sigma);
+        if (iterations < 0) {
+            throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+        }
+        if (weights == null) {
+            throw new IllegalArgumentException("no model given: pass --weights FILE (.safetensors or .pth); "
+                    + "a default model is not shipped yet");
+        }
+        List<Path[]> jobs = plan();
+        Kernel k = KernelFiles.read(kernel);
+        PrintWriter err = spec.commandLine().getErr();
+        int failures = 0;
+        try (Restorer restorer = Restorer.builder().weights(weights).build()) {
+            for (int i = 0; i < jobs.size(); i++) {
+                Path in = jobs.get(i)[0];
+                Path out = jobs.get(i)[1];
+                String label = jobs.size() > 1 ? "[" + (i + 1) + "/" + jobs.size() + "] " + in.getFileName() : in.getFileName().toString();
+                try {
+                    restoreOne(restorer, k, in, out, label, err);
+                } catch (IOException | IllegalArgumentException e) {
+                    if (jobs.size() == 1) {
+                        throw e;
+                    }
+                    failures++;
+                    err.println("usrnet: error: " + UsrnetCli.describe(e) + " (skipped " + in.getFileName() + ")");
+                }
+            }
+        }
+        if (failures > 0) {
+            err.println("usrnet: " + failures + " of " + jobs.size() + " images failed");
+            return UsrnetCli.EXIT_FAILURE;
+        }
+        return 0;
+    }
+
+    private void restoreOne(Restorer restorer, Kernel k, Path in, Path out, String label, PrintWriter err)
+            throws IOException {
+        ImageData lr = ImageFiles.read(in);
+        long t0 = System.nanoTime();
+        RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations);
+        if (!quiet) {
+            options.listener(it -> {
+                err.printf(Locale.ROOT, "%s: iteration %d/%d (%.1f s)%n", label, it.index(), it.count(),
+                        (System.nanoTime() - t0) / 1e9);
+                err.flush();
+            });
+        }
+        Image hr = restorer.restore(lr.color(), k, scale, sigma, options.build());
+        Image alpha = lr.hasAlpha() ? Degradation.upsampleNearest(lr.alpha(), scale) : null;
+        ImageFiles.write(out, CliText.forOutput(out, hr, alpha, lr.format()));
+        if (!quiet) {
+            err.printf(Locale.ROOT, "%s: wrote %s (%d×%d, %.1f s)%n", label, out, hr.width(), hr.height(),
+                    (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** Pairs of (input, output) files; validates the directory/file combination first. */
+    private List<Path[]> plan() throws IOException {
+        if (!Files.isDirectory(input)) {
+            if (format != null) {
+                throw new IllegalArgumentException("--format applies to directory (batch) mode; "
+                        + "for one file, name the output with the extension you want");
+            }
+            if (!Files.exists(input)) {
+                throw new java.nio.file.NoSuchFileException(input.toString());
+            }
+            CliText.requireWritableOutput(output);
+            return List.<Path[]>of(new Path[] {input, output});
+        }
+        if (!Files.isDirectory(output)) {
+            throw new IllegalArgumentException("--input " + input + " is a directory, so --output must be an "
+                    + "existing directory" + (Files.exists(output) ? "" : " (" + output + " does not exist)"));
+        }
+        if (Files.isSameFile(input, output)) {
+            throw new IllegalArgumentException("--output must differ from --input: restoring in place "
+                    + "would overwrite the originals");
+        }
+        String ext = format == null ? null : format.toLowerCase(Locale.ROOT).replaceFirst("^\\.", "");
+        if (ext != null) {
+            ImageFormat.forWriting(Path.of("x." + ext)); // rejects unknown or read-only formats
+        }
+        List<Path[]> jobs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(input)) {
+            for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+                if (!Files.isRegularFile(f) || !isImage(f)) {
+                    continue;
+                }
+                String name = f.getFileName().toString();
+                String outName = ext == null ? name : name.replaceFirst("\\.[^.]*$", "") + "." + ext;
+                if (ext == null && !ImageFormat.forPath(f).isWritable()) {
+                    outName = name.replaceFirst("\\.[^.]*$", "") + ".png";
+                }
+                jobs.add(new Path[] {f, output.resolve(outName)});
+            }
+        }
+        if (jobs.isEmpty()) {
+            throw new IllegalArgumentException("no images in " + input + " (looked for "
+                    + String.join(", ", ImageFormat.readableExtensions()) + ")");
+        }
+        return jobs;
+    }
+
+    private static boolean isImage(Path f) {
+        try {
+            ImageFormat.forPath(f);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.usrnet.cli;
+
+import static io.usrnet.cli.CliTestSupport.FIXTURES;
+import static io.usrnet.cli.CliTestSupport.run;
+import static io.usrnet.cli.SolveAndDegradeCommandTest.maxAbsDiff;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.usrnet.data.io.NpyArray;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RestoreCommandTest {
+
+    @ParameterizedTest(name = "{0} with {1}")
+    @CsvSource({
+        "case00, tiny.pth, 4, 0",
+        "case01, tiny.safetensors, 3, 7.65",
+        "case02, tiny.pth, 1, 2.55",
+        "case03, tiny.safetensors, 2, 0",
+        "case04, odd.pth, 2, 15",
+        "case04, odd.safetensors, 2, 15"})
+    void restoresFixturesToFloatPrecision(String name, String weights, int sf, double sigma, @TempDir Path dir)
+            throws IOException {
+        Path c = FIXTURES.resolve("usrnet").resolve(name);
+        Path out = dir.resolve("out.npy");
+        CliTestSupport.Run r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"),
+                "--scale", sf, "--sigma", sigma, "--weights", FIXTURES.resolve("weights").resolve(weights),
+                "--output", out);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("iteration 1/").contains("wrote");
+        assertThat(maxAbsDiff(NpyArray.read(out).toImage(), NpyArray.read(c.resolve("out64.npy")).toImage()))
+                .isLessThanOrEqualTo(1e-5);
+    }
+
+    @Test
+    void batchModeRestoresEveryImageOnce(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectory(dir.resolve("in"));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path c = FIXTURES.resolve("usrnet/case00");
+        Files.copy(c.resolve("lr.npy"), in.resolve("a.npy"));
+        Files.copy(c.resolve("lr.npy"), in.resolve("b.npy"));
+        Files.writeString(in.resolve("notes.txt"), "not an image");
+        CliTestSupport.Run r = run("restore", "--input", in, "--kernel", c.resolve("k.npy"), "--scale", 4,
+                "--sigma", 0, "--weights", FIXTURES.resolve("weights/tiny.safetensors"), "--output", out, "--quiet");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).isEmpty();
+        for (String f : new String[] {"a.npy", "b.npy"}) {
+            assertThat(maxAbsDiff(NpyArray.read(out.resolve(f)).toImage(),
+                    NpyArray.read(c.resolve("out64.npy")).toImage())).isLessThanOrEqualTo(1e-5);
+        }
+        assertThat(out.resolve("notes.txt")).doesNotExist();
+
+        r = run("restore", "--input", in, "--kernel", c.resolve("k.npy"), "--scale", 4, "--sigma", 0,
+                "--weights", FIXTURES.resolve("weights/tiny.safetensors"), "--output", out, "--format", "png", "-q");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(out.resolve("a.png")).exists();
+    }
+
+    @Test
+    void missingWeightsIsAClearError(@TempDir Path dir) {
+        Path c = FIXTURES.resolve("usrnet/case00");
+        CliTestSupport.Run r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"),
+                "--scale", 4, "--sigma", 0, "--output", dir.resolve("o.npy"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--weights");
+        r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"),
+                "--scale", 4, "--sigma", 0, "--weights", dir.resolve("none.pth"), "--output", dir.resolve("o.npy"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("none.pth").doesNotContain("\tat ");
+        assertThat(dir.resolve("o.npy")).doesNotExist();
+    }
+
+    @Test
+    void batchIntoAMissingDirectoryFails(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectory(dir.resolve("in"));
+        Path c = FIXTURES.resolve("usrnet/case00");
+        Files.copy(c.resolve("lr.npy"), in.resolve("a.npy"));
+        CliTestSupport.Run r = run("restore", "--input", in, "--kernel", c.resolve("k.npy"), "--scale", 4,
+                "--sigma", 0, "--weights", FIXTURES.resolve("weights/tiny.safetensors"), "--output", dir.resolve("nope"));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("does not exist");
+    }
+}
