@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
@@ -208,7 +209,8 @@ public final class ImageFiles {
     private static ImageData fromBufferedImage(Path file, BufferedImage image) throws InvalidFileException {
         ColorModel cm = image.getColorModel();
         if (!(cm instanceof ComponentColorModel)) {
-            return fromArgb(image, cm.hasAlpha()); // palette or packed pixels: always 8-bit
+            // palette (also how Java decodes 1/2/4-bit grey) or packed pixels: 8-bit results
+            return fromArgb(image, cm.hasAlpha(), cm instanceof IndexColorModel icm && isGreyPalette(icm));
         }
         if (cm.isAlphaPremultiplied()) {
             image.coerceData(false);
@@ -264,23 +266,34 @@ public final class ImageFiles {
         return out;
     }
 
-    private static ImageData fromArgb(BufferedImage image, boolean hasAlpha) {
+    private static boolean isGreyPalette(IndexColorModel cm) {
+        for (int i = 0; i < cm.getMapSize(); i++) {
+            if (cm.getRed(i) != cm.getGreen(i) || cm.getRed(i) != cm.getBlue(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ImageData fromArgb(BufferedImage image, boolean hasAlpha, boolean grey) {
         int w = image.getWidth();
         int h = image.getHeight();
         int plane = w * h;
+        int channels = grey ? 1 : 3;
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        float[] rgb = new float[3 * plane];
+        float[] color = new float[channels * plane];
         float[] a = hasAlpha ? new float[plane] : null;
         for (int i = 0; i < plane; i++) {
             int p = argb[i];
-            rgb[i] = (float) (((p >> 16) & 0xff) / 255.0);
-            rgb[plane + i] = (float) (((p >> 8) & 0xff) / 255.0);
-            rgb[2 * plane + i] = (float) ((p & 0xff) / 255.0);
+            for (int c = 0; c < channels; c++) {
+                color[c * plane + i] = (float) (((p >> (16 - 8 * c)) & 0xff) / 255.0);
+            }
             if (a != null) {
                 a[i] = (float) (((p >>> 24) & 0xff) / 255.0);
             }
         }
-        return new ImageData(Image.wrap(3, h, w, rgb), a == null ? null : Image.wrap(1, h, w, a), SampleFormat.UINT8);
+        Image alpha = a == null ? null : Image.wrap(1, h, w, a);
+        return new ImageData(Image.wrap(channels, h, w, color), alpha, SampleFormat.UINT8);
     }
 
     // ---------------------------------------------------------------- writing

@@ -5,12 +5,14 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.io.InvalidFileException;
 import io.usrnet.data.io.NpyArray;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -139,7 +141,12 @@ public final class KernelFiles {
     }
 
     private static Kernel fromText(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (CharacterCodingException e) {
+            throw new InvalidFileException(file, "not a text file (invalid UTF-8); expected a plain-text matrix", e);
+        }
         List<double[]> rows = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n).strip();
@@ -169,7 +176,7 @@ public final class KernelFiles {
     }
 
     private static double parseNumber(Path file, int line, String token) throws InvalidFileException {
-        String t = token.toLowerCase(java.util.Locale.ROOT);
+        String t = token.toLowerCase(Locale.ROOT);
         switch (t.startsWith("+") || t.startsWith("-") ? t.substring(1) : t) {
             case "nan", "inf", "infinity" -> throw new InvalidFileException(file, "line " + line + ": kernel contains "
                     + token + "; only finite values are accepted");

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ImageFilesTest {
     private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
@@ -53,78 +55,52 @@ class ImageFilesTest {
         return ImageFiles.read(file);
     }
 
-    @Test
-    void png8BitGreyRgbAndAlphaRoundTripExactly() throws IOException {
-        for (int channels : new int[] {1, 3}) {
-            for (boolean withAlpha : new boolean[] {false, true}) {
-                Image color = levels(channels, 17, 16, 255, 3);
-                Image alpha = withAlpha ? levels(1, 17, 16, 255, 100) : null;
-                ImageData back = roundTrip("a" + channels + withAlpha + ".png", new ImageData(color, alpha, SampleFormat.UINT8));
-                assertThat(back.color()).isEqualTo(color);
-                assertThat(back.alpha()).isEqualTo(alpha);
-                assertThat(back.format()).isEqualTo(SampleFormat.UINT8);
+    /** Integer levels for integer formats, arbitrary (also out-of-range) floats for FLOAT32. */
+    private static Image sample(SampleFormat format, int channels, int h, int w, int offset) {
+        return format.isInteger() ? levels(channels, h, w, format.maxValue(), offset) : floats(channels, h, w);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"png, UINT8", "png, UINT16", "tif, UINT8", "tiff, UINT16", "TIF, FLOAT32", "npy, FLOAT32"})
+    void everyFormatAndDepthRoundTripsExactly(String extension, SampleFormat format) throws IOException {
+        boolean npy = extension.equals("npy");
+        for (int channels : npy ? new int[] {1, 3, 4} : new int[] {1, 3}) {
+            for (boolean withAlpha : npy ? new boolean[] {false} : new boolean[] {false, true}) {
+                Image color = sample(format, channels, 17, 13, 3);
+                Image alpha = withAlpha ? sample(format, 1, 17, 13, 12345) : null;
+                String name = "img" + channels + withAlpha + "." + extension;
+                ImageData back = roundTrip(name, new ImageData(color, alpha, format));
+                // bit-exact: integer levels v / max, floats unclamped; alpha kept aside and restored
+                assertThat(back).as(name).isEqualTo(new ImageData(color, alpha, format));
             }
         }
-        // every 8-bit level survives, exactly v / 255 as float32
+    }
+
+    @Test
+    void everyIntegerLevelSurvives() throws IOException {
         ImageData back = roundTrip("all.png", ImageData.of(levels(1, 16, 16, 255, 0), SampleFormat.UINT8));
         float[] got = back.color().toArray();
         Arrays.sort(got);
         for (int v = 0; v < 256; v++) {
             assertThat(got[v]).isEqualTo((float) (v / 255.0));
         }
-    }
-
-    @Test
-    void png16BitGreyRgbAndAlphaRoundTripExactly() throws IOException {
-        for (int channels : new int[] {1, 3}) {
-            for (boolean withAlpha : new boolean[] {false, true}) {
-                Image color = levels(channels, 40, 33, 65535, 11);
-                Image alpha = withAlpha ? levels(1, 40, 33, 65535, 12345) : null;
-                ImageData back = roundTrip("b" + channels + withAlpha + ".png", new ImageData(color, alpha, SampleFormat.UINT16));
-                assertThat(back.color()).isEqualTo(color);
-                assertThat(back.alpha()).isEqualTo(alpha);
-                assertThat(back.format()).isEqualTo(SampleFormat.UINT16);
-            }
-        }
         Image extremes = Image.of(1, 1, 3, new float[] {0f, (float) (1 / 65535.0), 1f});
         assertThat(roundTrip("x.png", ImageData.of(extremes, SampleFormat.UINT16)).color()).isEqualTo(extremes);
+        assertThat(roundTrip("x.tif", ImageData.of(extremes, SampleFormat.UINT16)).color()).isEqualTo(extremes);
     }
 
     @Test
-    void tiffIntegerAndFloatRoundTripExactly() throws IOException {
-        for (int channels : new int[] {1, 3}) {
-            for (boolean withAlpha : new boolean[] {false, true}) {
-                String tag = channels + "" + withAlpha;
-                Image u8 = levels(channels, 9, 13, 255, 5);
-                Image a8 = withAlpha ? levels(1, 9, 13, 255, 77) : null;
-                ImageData b8 = roundTrip("c" + tag + ".tif", new ImageData(u8, a8, SampleFormat.UINT8));
-                assertThat(b8).isEqualTo(new ImageData(u8, a8, SampleFormat.UINT8));
-
-                Image u16 = levels(channels, 9, 13, 65535, 5);
-                Image a16 = withAlpha ? levels(1, 9, 13, 65535, 999) : null;
-                ImageData b16 = roundTrip("d" + tag + ".tiff", new ImageData(u16, a16, SampleFormat.UINT16));
-                assertThat(b16).isEqualTo(new ImageData(u16, a16, SampleFormat.UINT16));
-
-                Image f = floats(channels, 9, 13);
-                Image af = withAlpha ? levels(1, 9, 13, 1000, 1) : null;
-                ImageData bf = roundTrip("e" + tag + ".TIF", new ImageData(f, af, SampleFormat.FLOAT32));
-                assertThat(bf).isEqualTo(new ImageData(f, af, SampleFormat.FLOAT32)); // bit-exact, unclamped
-            }
-        }
-    }
-
-    @Test
-    void npyRoundTripIsFloat32Unclamped() throws IOException {
+    void npyWritesFloat32ArraysOfTheRightShape() throws IOException {
         for (int channels : new int[] {1, 3, 4}) {
-            Image f = floats(channels, 5, 7);
-            ImageData back = roundTrip("f" + channels + ".npy", ImageData.of(f, SampleFormat.FLOAT32));
-            assertThat(back).isEqualTo(ImageData.of(f, SampleFormat.FLOAT32));
-            assertThat(NpyArray.read(dir.resolve("f" + channels + ".npy")).shape())
-                    .containsExactly(channels == 1 ? new int[] {5, 7} : new int[] {5, 7, channels});
+            Path file = dir.resolve("f" + channels + ".npy");
+            ImageFiles.write(file, floats(channels, 5, 7)); // default for .npy: float32
+            NpyArray array = NpyArray.read(file);
+            assertThat(array.dtype()).isEqualTo(NpyArray.DType.FLOAT32);
+            assertThat(array.shape()).containsExactly(channels == 1 ? new int[] {5, 7} : new int[] {5, 7, channels});
         }
-        // the default format of .npy is float32 whatever the image
-        ImageFiles.write(dir.resolve("d.npy"), floats(3, 2, 2));
-        assertThat(NpyArray.read(dir.resolve("d.npy")).dtype()).isEqualTo(NpyArray.DType.FLOAT32);
+        // an 8-bit image written to .npy keeps its float values
+        ImageFiles.write(dir.resolve("u.npy"), levels(3, 2, 2, 255, 0), SampleFormat.UINT8);
+        assertThat(ImageFiles.readImage(dir.resolve("u.npy"))).isEqualTo(levels(3, 2, 2, 255, 0));
     }
 
     @Test
@@ -218,6 +194,14 @@ class ImageFilesTest {
                 (float) (30 / 255.0));
         assertThat(d.alpha().toArray()).containsExactly((float) (128 / 255.0), 0f);
 
+        BufferedImage binary = new BufferedImage(3, 1, BufferedImage.TYPE_BYTE_BINARY);
+        binary.getRaster().setSample(1, 0, 0, 1);
+        Path bin = dir.resolve("bin.png");
+        ImageIO.write(binary, "png", bin.toFile());
+        ImageData db = ImageFiles.read(bin);
+        assertThat(db.color().toArray()).containsExactly(0f, 1f, 0f); // 1-bit grey stays grey
+        assertThat(db.alpha()).isNull();
+
         BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
         grey.getRaster().setSample(3, 3, 0, 200);
         Path j = dir.resolve("g.JPG");
@@ -245,26 +229,13 @@ class ImageFilesTest {
         assertThatThrownBy(() -> ImageFiles.read(garbage)).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("garbage.png").hasMessageContaining("not a valid PNG file");
 
-        Path full = dir.resolve("full.png");
-        ImageFiles.write(full, levels(3, 64, 64, 255, 1));
-        byte[] bytes = Files.readAllBytes(full);
-        Path cut = dir.resolve("cut.png");
-        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        Path cut = truncatedCopy("cut.png", levels(3, 64, 64, 255, 1), 0.5);
         assertThatThrownBy(() -> ImageFiles.read(cut)).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("cut.png").hasMessageContaining("corrupt or truncated");
-
-        Path tif = dir.resolve("full.tif");
-        ImageFiles.write(tif, floats(3, 32, 32));
-        byte[] tb = Files.readAllBytes(tif);
-        Path cutTif = dir.resolve("cut.tif");
-        Files.write(cutTif, Arrays.copyOf(tb, tb.length / 2));
+        Path cutTif = truncatedCopy("cut.tif", floats(3, 32, 32), 0.5);
         assertThatThrownBy(() -> ImageFiles.read(cutTif)).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("cut.tif").hasMessageContaining("TIFF");
-
-        Path npy = dir.resolve("cut.npy");
-        ImageFiles.write(npy, floats(3, 8, 8));
-        byte[] nb = Files.readAllBytes(npy);
-        Files.write(npy, Arrays.copyOf(nb, nb.length - 10));
+        Path npy = truncatedCopy("cut.npy", floats(3, 8, 8), 0.95);
         assertThatThrownBy(() -> ImageFiles.read(npy)).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("cut.npy").hasMessageContaining("truncated");
 
@@ -373,6 +344,14 @@ class ImageFilesTest {
         assertThat(ImageFiles.readImage(target)).isEqualTo(levels(3, 5, 5, 255, 2));
         ImageFiles.write(dir.resolve("n.npy"), floats(3, 2, 2));
         assertThat(listing()).containsExactly("n.npy", "out.png");
+    }
+
+    /** Writes {@code image} to {@code name}, then keeps only the first {@code fraction} of the file. */
+    private Path truncatedCopy(String name, Image image, double fraction) throws IOException {
+        Path file = dir.resolve(name);
+        ImageFiles.write(file, image);
+        byte[] bytes = Files.readAllBytes(file);
+        return Files.write(file, Arrays.copyOf(bytes, (int) (bytes.length * fraction)));
     }
 
     private String[] listing() throws IOException {

@@ -274,6 +274,9 @@ class KernelFilesTest {
         Path empty = write("empty.txt", "# nothing\n\n");
         assertThatThrownBy(() -> KernelFiles.read(empty)).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("holds no numbers");
+        Path binary = Files.write(dir.resolve("binary.txt"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        assertThatThrownBy(() -> KernelFiles.read(binary)).isInstanceOf(InvalidFileException.class)
+                .hasMessageContaining("not a text file");
         Path zeroTxt = write("zero.txt", "0 0\n0 0\n");
         assertThatThrownBy(() -> KernelFiles.read(zeroTxt)).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("kernel is all zero");
