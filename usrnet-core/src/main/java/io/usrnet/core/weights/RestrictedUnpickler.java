@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
@@ -61,8 +62,8 @@ final class RestrictedUnpickler extends Unpickler {
         }
     }
 
-    private interface PyCallable {
-        Object call(Object[] args);
+    /** One of the few Python callables a state_dict pickle calls, implemented here. */
+    private record PyFunction(String name, Function<Object[], Object> body) {
     }
 
     private static final Map<String, Object> ALLOWED = allowed();
@@ -111,10 +112,13 @@ final class RestrictedUnpickler extends Unpickler {
 
     private static Map<String, Object> allowed() {
         Map<String, Object> m = new HashMap<>();
-        m.put("collections.OrderedDict", (PyCallable) RestrictedUnpickler::orderedDict);
-        m.put("torch._utils._rebuild_tensor_v2", (PyCallable) RestrictedUnpickler::rebuildTensor);
-        m.put("torch._utils._rebuild_parameter", (PyCallable) RestrictedUnpickler::rebuildParameter);
-        m.put("torch._utils._rebuild_parameter_with_state", (PyCallable) RestrictedUnpickler::rebuildParameter);
+        for (PyFunction f : List.of(
+                new PyFunction("collections.OrderedDict", RestrictedUnpickler::orderedDict),
+                new PyFunction("torch._utils._rebuild_tensor_v2", RestrictedUnpickler::rebuildTensor),
+                new PyFunction("torch._utils._rebuild_parameter", RestrictedUnpickler::rebuildParameter),
+                new PyFunction("torch._utils._rebuild_parameter_with_state", RestrictedUnpickler::rebuildParameter))) {
+            m.put(f.name(), f);
+        }
         Object[][] storages = {
             {"FloatStorage", DType.F32, "float32"}, {"DoubleStorage", DType.F64, "float64"},
             {"HalfStorage", DType.F16, "float16"}, {"BFloat16Storage", DType.BF16, "bfloat16"},
@@ -159,14 +163,14 @@ final class RestrictedUnpickler extends Unpickler {
             case Opcodes.REDUCE -> {
                 Object args = stack.pop();
                 Object callable = stack.pop();
-                if (!(callable instanceof PyCallable f)) {
+                if (!(callable instanceof PyFunction f)) {
                     throw new Refusal(describe(callable), "refusing to load: the checkpoint calls "
                             + describe(callable) + ", which a plain state_dict never does");
                 }
                 if (!(args instanceof Object[] a)) {
                     throw new PickleException("REDUCE arguments are not a tuple");
                 }
-                stack.add(f.call(a));
+                stack.add(f.body().apply(a));
             }
             case Opcodes.BUILD -> {
                 Object state = stack.pop();
@@ -233,12 +237,22 @@ final class RestrictedUnpickler extends Unpickler {
         return b.length() < 120 ? b.toString() : b + "...";
     }
 
+    /** What a value is, in Python terms, for messages. */
     private static String describe(Object o) {
         if (o == null) {
             return "None";
-        }
-        if (o instanceof StorageType t) {
+        } else if (o instanceof StorageType t) {
             return t.name();
+        } else if (o instanceof PyFunction f) {
+            return f.name();
+        } else if (o instanceof Map) {
+            return "a dict";
+        } else if (o instanceof List) {
+            return "a list";
+        } else if (o instanceof Object[]) {
+            return "a tuple";
+        } else if (o instanceof TensorRef) {
+            return "a tensor";
         }
         return "a " + o.getClass().getSimpleName();
     }
