@@ -1,5 +1,7 @@
 package io.usrnet.core.weights;
 
+import static io.usrnet.core.weights.RestrictedUnpickler.describe;
+
 import io.usrnet.core.weights.RestrictedUnpickler.StorageRef;
 import io.usrnet.core.weights.RestrictedUnpickler.TensorRef;
 import io.usrnet.data.io.InvalidFileException;
@@ -8,7 +10,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -224,27 +225,6 @@ public final class PthReader {
                     .append(": ").append(describe(e.getValue()));
         }
         return b.append(')').toString();
-    }
-
-    private static String describe(Object o) {
-        if (o == null) {
-            return "None";
-        } else if (o instanceof TensorRef) {
-            return "a tensor";
-        } else if (o instanceof Map) {
-            return "a dict";
-        } else if (o instanceof Object[]) {
-            return "a tuple";
-        } else if (o instanceof List) {
-            return "a list";
-        } else if (o instanceof String) {
-            return "a string";
-        } else if (o instanceof Boolean) {
-            return "a bool";
-        } else if (o instanceof Number) {
-            return "a number";
-        }
-        return "a " + o.getClass().getSimpleName();
     }
 
     private static Tensor materialize(Path file, ZipFile zip, String prefix, ByteOrder order, String name,

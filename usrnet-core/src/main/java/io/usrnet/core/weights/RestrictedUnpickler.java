@@ -237,8 +237,8 @@ final class RestrictedUnpickler extends Unpickler {
         return b.length() < 120 ? b.toString() : b + "...";
     }
 
-    /** What a value is, in Python terms, for messages. */
-    private static String describe(Object o) {
+    /** What an unpickled value is, in Python terms, for messages. */
+    static String describe(Object o) {
         if (o == null) {
             return "None";
         } else if (o instanceof StorageType t) {
@@ -253,6 +253,12 @@ final class RestrictedUnpickler extends Unpickler {
             return "a tuple";
         } else if (o instanceof TensorRef) {
             return "a tensor";
+        } else if (o instanceof String) {
+            return "a string";
+        } else if (o instanceof Boolean) {
+            return "a bool";
+        } else if (o instanceof Number) {
+            return "a number";
         }
         return "a " + o.getClass().getSimpleName();
     }

@@ -37,8 +37,15 @@ public final class SafeTensors {
     private SafeTensors() {
     }
 
-    /** Reads every tensor and the metadata of a {@code .safetensors} file. */
+    /**
+     * Reads every tensor and the metadata of a {@code .safetensors} file.
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist ("file not found")
+     * @throws InvalidFileException              if it is not a valid {@code .safetensors} file
+     * @throws IOException                       if it cannot be read
+     */
     public static StateDict read(Path file) throws IOException {
+        WeightFiles.checkFile(file);
         long size = Files.size(file);
         byte[] all;
         try (InputStream in = Files.newInputStream(file)) {

@@ -43,14 +43,19 @@ public final class WeightFiles {
                 : "not a weights file: expected a .safetensors file or a PyTorch .pth checkpoint (zip)");
     }
 
-    /** The first bytes of a file, with a clear error for a missing file or a directory. */
-    static byte[] head(Path file) throws IOException {
+    /** Fails with a clear message for a missing file or a directory. */
+    static void checkFile(Path file) throws IOException {
         if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "file not found");
         }
         if (Files.isDirectory(file)) {
             throw new InvalidFileException(file, "is a directory, not a weights file");
         }
+    }
+
+    /** The first bytes of a file, after {@link #checkFile(Path)}. */
+    static byte[] head(Path file) throws IOException {
+        checkFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             return in.readNBytes(HEAD);
         }

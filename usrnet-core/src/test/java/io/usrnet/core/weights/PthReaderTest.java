@@ -200,7 +200,7 @@ class PthReaderTest {
                 .hasMessage(dir + ": is a directory, not a weights file");
 
         Path missing = dir.resolve("nope.pth");
-        for (var reader : new PthSafetyTest.ThrowingReader[] {WeightFiles::read, PthReader::read,
+        for (var reader : new PthSafetyTest.ThrowingReader[] {WeightFiles::read, PthReader::read, SafeTensors::read,
             p -> ModelWeights.read(p).stateDict()}) {
             assertThatThrownBy(() -> reader.read(missing)).isInstanceOf(NoSuchFileException.class)
                     .hasMessage(missing + ": file not found");
