@@ -1,6 +1,7 @@
 package io.usrnet.core.weights;
 
 import com.google.gson.JsonArray;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -10,25 +11,41 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reader for the {@code .safetensors} format: an 8-byte little-endian header length, a JSON header
- * (tensor name → dtype, shape, byte offsets; optional {@code __metadata__} of strings), then the raw
- * little-endian tensor bytes. F32, F64, F16 and BF16 tensors are read into float32.
+ * Reader and writer for the {@code .safetensors} format: an 8-byte little-endian header length, a
+ * JSON header (tensor name → dtype, shape, byte offsets; optional {@code __metadata__} of strings),
+ * then the raw little-endian tensor bytes. F32, F64, F16 and BF16 tensors are read into float32;
+ * tensors are written as F32.
  */
 public final class SafeTensors {
     private static final long MAX_HEADER = 100L << 20;
+    private static final String METADATA_KEY = "__metadata__";
+    /** The format recommends padding the header with spaces so that the data starts 8-byte aligned. */
+    private static final int ALIGNMENT = 8;
 
     private SafeTensors() {
     }
 
-    /** Reads every tensor and the metadata of a {@code .safetensors} file. */
+    /**
+     * Reads every tensor and the metadata of a {@code .safetensors} file.
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist ("file not found")
+     * @throws InvalidFileException              if it is not a valid {@code .safetensors} file
+     * @throws IOException                       if it cannot be read
+     */
     public static StateDict read(Path file) throws IOException {
+        WeightFiles.checkFile(file);
         long size = Files.size(file);
         byte[] all;
         try (InputStream in = Files.newInputStream(file)) {
@@ -55,6 +72,96 @@ public final class SafeTensors {
         }
     }
 
+    /**
+     * Writes every tensor of {@code dict} as F32, in the dict's order, with its metadata in
+     * {@code __metadata__} (omitted when empty). The header is padded with spaces to a multiple of
+     * 8 bytes. The file is replaced atomically: the content goes to a temporary file in the same
+     * folder, which is flushed to disk and then moved over {@code file}, so readers never see a
+     * half-written file and a failed write leaves any previous file untouched.
+     *
+     * @throws IllegalArgumentException if a tensor is called {@code __metadata__} or has an empty name
+     * @throws IOException              if the file cannot be written
+     */
+    public static void write(Path file, StateDict dict) throws IOException {
+        JsonObject header = new JsonObject();
+        if (!dict.metadata().isEmpty()) {
+            JsonObject meta = new JsonObject();
+            dict.metadata().forEach(meta::addProperty);
+            header.add(METADATA_KEY, meta);
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : dict.tensors().entrySet()) {
+            String name = e.getKey();
+            if (name.isEmpty() || name.equals(METADATA_KEY)) {
+                throw new IllegalArgumentException("cannot write a tensor named '" + name + "' to .safetensors");
+            }
+            Tensor t = e.getValue();
+            JsonObject entry = new JsonObject();
+            entry.addProperty("dtype", "F32");
+            JsonArray shape = new JsonArray();
+            for (int d : t.shape()) {
+                shape.add(d);
+            }
+            entry.add("shape", shape);
+            JsonArray offsets = new JsonArray();
+            offsets.add(offset);
+            offset += 4L * t.size();
+            offsets.add(offset);
+            entry.add("data_offsets", offsets);
+            header.add(name, entry);
+        }
+        byte[] json = new GsonBuilder().disableHtmlEscaping().create().toJson(header)
+                .getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        head.flip();
+
+        Path target = file.toAbsolutePath();
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        try {
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep the default permissions
+            }
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                writeFully(ch, head);
+                ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (Tensor t : dict.tensors().values()) {
+                    float[] data = t.data();
+                    int i = 0;
+                    while (i < data.length) {
+                        int n = Math.min(chunk.capacity() / 4, data.length - i);
+                        chunk.clear();
+                        chunk.asFloatBuffer().put(data, i, n);
+                        chunk.limit(4 * n);
+                        writeFully(ch, chunk);
+                        i += n;
+                    }
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+
     private static StateDict parse(Path file, String json, ByteBuffer buf, int dataStart)
             throws InvalidFileException {
         JsonObject header;
@@ -70,7 +177,7 @@ public final class SafeTensors {
             String name = e.getKey();
             try {
                 JsonObject o = e.getValue().getAsJsonObject();
-                if (name.equals("__metadata__")) {
+                if (name.equals(METADATA_KEY)) {
                     for (Map.Entry<String, JsonElement> m : o.entrySet()) {
                         metadata.put(m.getKey(), m.getValue().getAsString());
                     }
@@ -91,28 +198,20 @@ public final class SafeTensors {
                 }
                 long begin = offsets.get(0).getAsLong();
                 long end = offsets.get(1).getAsLong();
-                int elementBytes = switch (dtype) {
-                    case "F32" -> 4;
-                    case "F64" -> 8;
-                    case "F16", "BF16" -> 2;
+                DType type = switch (dtype) {
+                    case "F32" -> DType.F32;
+                    case "F64" -> DType.F64;
+                    case "F16" -> DType.F16;
+                    case "BF16" -> DType.BF16;
                     default -> throw new InvalidFileException(file,
                             "tensor '" + name + "' has unsupported dtype " + dtype);
                 };
-                if (begin < 0 || end < begin || end > dataLen || end - begin != count * elementBytes) {
+                if (begin < 0 || end < begin || end > dataLen || end - begin != count * type.bytes) {
                     throw new InvalidFileException(file, "tensor '" + name + "' has inconsistent byte range ["
                             + begin + ", " + end + ") for shape " + shapeJson + " (data section "
                             + dataLen + " bytes): file truncated or corrupt");
                 }
-                float[] data = new float[(int) count];
-                int base = dataStart + (int) begin;
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = switch (dtype) {
-                        case "F32" -> buf.getFloat(base + 4 * i);
-                        case "F64" -> (float) buf.getDouble(base + 8 * i);
-                        case "F16" -> halfToFloat(buf.getShort(base + 2 * i));
-                        default -> Float.intBitsToFloat((buf.getShort(base + 2 * i) & 0xffff) << 16);
-                    };
-                }
+                float[] data = type.readAll(buf, dataStart + (int) begin, (int) count);
                 tensors.put(name, Tensor.wrap(shape, data));
             } catch (IllegalStateException | NullPointerException | UnsupportedOperationException
                     | IndexOutOfBoundsException | NumberFormatException | ClassCastException ex) {
@@ -120,21 +219,5 @@ public final class SafeTensors {
             }
         }
         return new StateDict(tensors, metadata);
-    }
-
-    /** IEEE 754 binary16 to float (Float.float16ToFloat arrived only in Java 20). */
-    static float halfToFloat(short bits) {
-        int h = bits & 0xffff;
-        int sign = (h & 0x8000) << 16;
-        int exp = (h >>> 10) & 0x1f;
-        int mant = h & 0x3ff;
-        if (exp == 0x1f) {
-            return Float.intBitsToFloat(sign | 0x7f800000 | mant << 13);
-        }
-        if (exp == 0) {
-            float v = mant * 0x1p-24f;
-            return sign == 0 ? v : -v;
-        }
-        return Float.intBitsToFloat(sign | (exp + 112) << 23 | mant << 13);
     }
 }

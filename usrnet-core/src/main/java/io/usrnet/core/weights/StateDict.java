@@ -14,6 +14,7 @@ public final class StateDict {
     private final Map<String, Tensor> tensors;
     private final Map<String, String> metadata;
 
+    /** A state dict holding copies of the two maps (the tensors themselves are immutable). */
     public StateDict(Map<String, Tensor> tensors, Map<String, String> metadata) {
         this.tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         this.metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));

@@ -60,6 +60,11 @@ public final class Tensor {
         return data.clone();
     }
 
+    /** The elements without copying, for readers and writers of this package; never modify. */
+    float[] data() {
+        return data;
+    }
+
     /** True if this tensor has exactly the given shape. */
     public boolean hasShape(int... expected) {
         return Arrays.equals(shape, expected);

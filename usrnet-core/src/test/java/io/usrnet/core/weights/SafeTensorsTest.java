@@ -23,9 +23,9 @@ class SafeTensorsTest {
 
     @Test
     void convertsHalfPrecision() {
-        assertThat(SafeTensors.halfToFloat((short) 0x3c00)).isEqualTo(1.0f);
-        assertThat(SafeTensors.halfToFloat((short) 0xc000)).isEqualTo(-2.0f);
-        assertThat(SafeTensors.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
-        assertThat(SafeTensors.halfToFloat((short) 0x7bff)).isEqualTo(65504f);
+        assertThat(DType.halfToFloat((short) 0x3c00)).isEqualTo(1.0f);
+        assertThat(DType.halfToFloat((short) 0xc000)).isEqualTo(-2.0f);
+        assertThat(DType.halfToFloat((short) 0x0001)).isEqualTo(0x1p-24f);
+        assertThat(DType.halfToFloat((short) 0x7bff)).isEqualTo(65504f);
     }
 }
