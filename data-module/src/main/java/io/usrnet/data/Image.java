@@ -77,6 +77,14 @@ public final class Image {
         return data[(c * height + y) * width + x];
     }
 
+    /**
+     * The backing array itself (planar C×H×W), for read-only use inside this package: callers
+     * must never modify it. Saves a copy in the numerics of this package.
+     */
+    float[] buffer() {
+        return data;
+    }
+
     /** A fresh copy of the samples in planar C×H×W order. */
     public float[] toArray() {
         return data.clone();
