@@ -261,20 +261,14 @@ public final class DataStep {
     }
 
     private void run(float[] x, double alpha, float[] out, Workspace ws) {
-        int plane = hrHeight * hrWidth;
-        int rowBlocks = fft.rowBlocks();
         int colBlocks = fft.columnBlocks();
         double[][] spec = ws.spectra;
         double[][] corr = ws.corrections;
-        Parallel.forEach(parallel, channels * rowBlocks,
-                t -> fft.forwardRows(x, (t / rowBlocks) * plane, spec[t / rowBlocks], t % rowBlocks));
-        Parallel.forEach(parallel, channels * colBlocks,
-                t -> fft.forwardColumns(spec[t / colBlocks], t % colBlocks));
+        fft.forwardPlanes(x, spec, parallel);
         Parallel.forEach(parallel, channels, c -> correction(spec[c], lrSpectra[c], alpha, corr[c]));
         Parallel.forEach(parallel, channels * colBlocks,
                 t -> applyAndInvert(spec[t / colBlocks], corr[t / colBlocks], t % colBlocks));
-        Parallel.forEach(parallel, channels * rowBlocks,
-                t -> fft.inverseRows(spec[t / rowBlocks], out, (t / rowBlocks) * plane, t % rowBlocks));
+        fft.inverseRowsOfPlanes(spec, out, parallel);
     }
 
     /**
@@ -322,8 +316,7 @@ public final class DataStep {
     /** Z = X + conj(FB) ⊙ ⇑s(e) on the columns of one column block, then their inverse transforms. */
     private void applyAndInvert(double[] spec, double[] e, int block) {
         int h = lrHeight;
-        int end = Math.min(fft.halfWidth, (block + 1) * RealFft2d.COLUMN_BLOCK);
-        for (int jj = block * RealFft2d.COLUMN_BLOCK; jj < end; jj++) {
+        for (int jj = fft.columnBlockStart(block); jj < fft.columnBlockEnd(block); jj++) {
             int col = 2 * (jj % lrWidth) * h;
             for (int ii = 0, i = 0, p = 2 * jj * hrHeight; ii < hrHeight; ii++, p += 2) {
                 double fr = otf[p];

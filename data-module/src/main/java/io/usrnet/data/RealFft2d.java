@@ -4,7 +4,7 @@ import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * Double-precision 2-D DFT of real {@code height × width} planes, any sizes, built from JTransforms
- * 1-D transforms: a real-to-complex transform along every row, then complex transforms along the
+ * 1-D complex transforms: along the rows (two real rows per complex transform), then along the
  * {@code width/2 + 1} non-redundant columns (Hermitian symmetry gives the rest).
  *
  * <p><b>Spectrum layout</b> (a {@code double[]} of {@link #spectrumLength()}): the half spectrum,
@@ -28,8 +28,6 @@ final class RealFft2d {
     final int width;
     /** Number of stored columns, {@code width/2 + 1}. */
     final int halfWidth;
-    /** Highest J handled by the generic packed-format case (see {@link #unpack}). */
-    private final int genericEnd;
 
     RealFft2d(int height, int width) {
         if (height < 1 || width < 1) {
@@ -38,7 +36,6 @@ final class RealFft2d {
         this.height = height;
         this.width = width;
         this.halfWidth = width / 2 + 1;
-        this.genericEnd = width % 2 == 0 ? width / 2 - 1 : (width - 3) / 2;
     }
 
     /** Length of a spectrum array, {@code 2 · halfWidth · height}. */
@@ -76,11 +73,43 @@ final class RealFft2d {
         }
     }
 
+    /**
+     * Forward transforms of all planes of a planar {@code spec.length × height × width} array into
+     * {@code spec[c]}, rows and columns split into tasks run in parallel if {@code parallel}.
+     */
+    void forwardPlanes(float[] src, double[][] spec, boolean parallel) {
+        int planeSize = height * width;
+        int rb = rowBlocks();
+        int cb = columnBlocks();
+        Parallel.forEach(parallel, spec.length * rb, t -> forwardRows(src, (t / rb) * planeSize, spec[t / rb], t % rb));
+        Parallel.forEach(parallel, spec.length * cb, t -> forwardColumns(spec[t / cb], t % cb));
+    }
+
+    /**
+     * Inverse row transforms of all planes into the planar float array {@code dst}; the columns of
+     * every spectrum must already be inverse transformed (see {@link #inverseColumn}).
+     */
+    void inverseRowsOfPlanes(double[][] spec, float[] dst, boolean parallel) {
+        int planeSize = height * width;
+        int rb = rowBlocks();
+        Parallel.forEach(parallel, spec.length * rb, t -> inverseRows(spec[t / rb], dst, (t / rb) * planeSize, t % rb));
+    }
+
+    /** First column (J) of column block {@code block}. */
+    int columnBlockStart(int block) {
+        return block * COLUMN_BLOCK;
+    }
+
+    /** End (exclusive) of column block {@code block}. */
+    int columnBlockEnd(int block) {
+        return Math.min(halfWidth, (block + 1) * COLUMN_BLOCK);
+    }
+
     /** Row transforms of row block {@code block} of the plane at {@code src[srcOff..]} (float samples). */
     void forwardRows(float[] src, int srcOff, double[] spec, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer(n * width);
+        double[] buf = FftScratch.get().buffer((n + 2) * width);
         for (int k = 0, s = srcOff + r0 * width; k < n * width; k++, s++) {
             buf[k] = src[s];
         }
@@ -91,7 +120,7 @@ final class RealFft2d {
     void forwardRows(double[] src, int srcOff, double[] spec, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer(n * width);
+        double[] buf = FftScratch.get().buffer((n + 2) * width);
         System.arraycopy(src, srcOff + r0 * width, buf, 0, n * width);
         rowsToSpectrum(buf, spec, r0, n);
     }
@@ -102,16 +131,14 @@ final class RealFft2d {
             return;
         }
         DoubleFFT_1D plan = FftScratch.get().plan(height);
-        int end = Math.min(halfWidth, (block + 1) * COLUMN_BLOCK);
-        for (int j = block * COLUMN_BLOCK; j < end; j++) {
+        for (int j = columnBlockStart(block); j < columnBlockEnd(block); j++) {
             plan.complexForward(spec, 2 * j * height);
         }
     }
 
     /** Scaled inverse column transforms of column block {@code block}. */
     void inverseColumns(double[] spec, int block) {
-        int end = Math.min(halfWidth, (block + 1) * COLUMN_BLOCK);
-        for (int j = block * COLUMN_BLOCK; j < end; j++) {
+        for (int j = columnBlockStart(block); j < columnBlockEnd(block); j++) {
             inverseColumn(spec, j);
         }
     }
@@ -127,7 +154,7 @@ final class RealFft2d {
     void inverseRows(double[] spec, float[] dst, int dstOff, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer(n * width);
+        double[] buf = FftScratch.get().buffer((n + 2) * width);
         spectrumToRows(spec, buf, r0, n);
         for (int k = 0, d = dstOff + r0 * width; k < n * width; k++, d++) {
             dst[d] = (float) buf[k];
@@ -138,73 +165,88 @@ final class RealFft2d {
     void inverseRows(double[] spec, double[] dst, int dstOff, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer(n * width);
+        double[] buf = FftScratch.get().buffer((n + 2) * width);
         spectrumToRows(spec, buf, r0, n);
         System.arraycopy(buf, 0, dst, dstOff + r0 * width, n * width);
     }
 
-    /*
-     * JTransforms' packed real format for a row a[0..n-1] after realForward:
-     *   a[0] = Re F[0];  a[2J], a[2J+1] = Re, Im F[J] for 0 < J <= genericEnd;
-     *   n even: a[1] = Re F[n/2] (real);   n odd: a[n-1] = Re F[(n-1)/2], a[1] = Im F[(n-1)/2].
+    /**
+     * Transforms the {@code n} real rows held in {@code buf[0 .. n·width)} and stores their half
+     * spectra, transposed, as rows r0.. of {@code spec}. Two real rows a, b go through one complex
+     * transform of a + i·b; with C its result, A[J] = (C[J] + conj C[−J]) / 2 and
+     * B[J] = (C[J] − conj C[−J]) / 2i.
      */
-
-    /** Transforms {@code n} rows held in {@code buf} and stores them, transposed, as rows r0.. of spec. */
     private void rowsToSpectrum(double[] buf, double[] spec, int r0, int n) {
-        if (width > 1) {
-            DoubleFFT_1D plan = FftScratch.get().plan(width);
-            for (int b = 0; b < n; b++) {
-                plan.realForward(buf, b * width);
+        int w = width;
+        int cOff = n * w;
+        DoubleFFT_1D plan = w > 1 ? FftScratch.get().plan(w) : null;
+        for (int b = 0; b < n; b += 2) {
+            int ra = b * w;
+            boolean pair = b + 1 < n;
+            for (int t = 0; t < w; t++) {
+                buf[cOff + 2 * t] = buf[ra + t];
+                buf[cOff + 2 * t + 1] = pair ? buf[ra + w + t] : 0;
             }
-        }
-        for (int j = 0; j < halfWidth; j++) {
-            int base = 2 * (j * height + r0);
-            for (int b = 0, o = 0; b < n; b++, o += width) {
-                int p = base + 2 * b;
-                unpack(buf, o, j, spec, p);
+            if (plan != null) {
+                plan.complexForward(buf, cOff);
             }
-        }
-    }
-
-    private void unpack(double[] a, int o, int j, double[] spec, int p) {
-        if (j == 0) {
-            spec[p] = a[o];
-            spec[p + 1] = 0;
-        } else if (j <= genericEnd) {
-            spec[p] = a[o + 2 * j];
-            spec[p + 1] = a[o + 2 * j + 1];
-        } else if (width % 2 == 0) {
-            spec[p] = a[o + 1];
-            spec[p + 1] = 0;
-        } else {
-            spec[p] = a[o + width - 1];
-            spec[p + 1] = a[o + 1];
-        }
-    }
-
-    /** Gathers rows r0..r0+n-1 of the (column-transformed) spectrum into {@code buf} and inverts them. */
-    private void spectrumToRows(double[] spec, double[] buf, int r0, int n) {
-        for (int j = 0; j < halfWidth; j++) {
-            int base = 2 * (j * height + r0);
-            for (int b = 0, o = 0; b < n; b++, o += width) {
-                int p = base + 2 * b;
-                if (j == 0) {
-                    buf[o] = spec[p];
-                } else if (j <= genericEnd) {
-                    buf[o + 2 * j] = spec[p];
-                    buf[o + 2 * j + 1] = spec[p + 1];
-                } else if (width % 2 == 0) {
-                    buf[o + 1] = spec[p];
-                } else {
-                    buf[o + width - 1] = spec[p];
-                    buf[o + 1] = spec[p + 1];
+            for (int j = 0, pa = 2 * (r0 + b); j < halfWidth; j++, pa += 2 * height) {
+                int c = cOff + 2 * j;
+                int m = cOff + 2 * (j == 0 ? 0 : w - j);
+                double cr = buf[c];
+                double ci = buf[c + 1];
+                double mr = buf[m];
+                double mi = buf[m + 1];
+                spec[pa] = 0.5 * (cr + mr);
+                spec[pa + 1] = 0.5 * (ci - mi);
+                if (pair) {
+                    spec[pa + 2] = 0.5 * (ci + mi);
+                    spec[pa + 3] = 0.5 * (mr - cr);
                 }
             }
         }
-        if (width > 1) {
-            DoubleFFT_1D plan = FftScratch.get().plan(width);
-            for (int b = 0; b < n; b++) {
-                plan.realInverse(buf, b * width, true);
+    }
+
+    /**
+     * Gathers rows r0..r0+n-1 of the (column-transformed) spectrum and inverts them into
+     * {@code buf[0 .. n·width)}. Two rows with half spectra A, B go through one complex inverse
+     * transform of the full spectrum A + i·B (the missing half from Hermitian symmetry); the real and
+     * imaginary parts of the result are the two rows. The imaginary parts of the J = 0 and Nyquist
+     * terms, zero for a real signal, are dropped (so the result is the real part of the inverse).
+     */
+    private void spectrumToRows(double[] spec, double[] buf, int r0, int n) {
+        int w = width;
+        int cOff = n * w;
+        int nyquist = w % 2 == 0 ? w / 2 : -1;
+        DoubleFFT_1D plan = w > 1 ? FftScratch.get().plan(w) : null;
+        for (int b = 0; b < n; b += 2) {
+            boolean pair = b + 1 < n;
+            for (int j = 0, pa = 2 * (r0 + b); j < halfWidth; j++, pa += 2 * height) {
+                double ar = spec[pa];
+                double ai = spec[pa + 1];
+                double br = pair ? spec[pa + 2] : 0;
+                double bi = pair ? spec[pa + 3] : 0;
+                int c = cOff + 2 * j;
+                if (j == 0 || j == nyquist) {
+                    buf[c] = ar;
+                    buf[c + 1] = br;
+                    continue;
+                }
+                buf[c] = ar - bi;
+                buf[c + 1] = ai + br;
+                int m = cOff + 2 * (w - j);
+                buf[m] = ar + bi;
+                buf[m + 1] = br - ai;
+            }
+            if (plan != null) {
+                plan.complexInverse(buf, cOff, true);
+            }
+            int ra = b * w;
+            for (int t = 0; t < w; t++) {
+                buf[ra + t] = buf[cOff + 2 * t];
+                if (pair) {
+                    buf[ra + w + t] = buf[cOff + 2 * t + 1];
+                }
             }
         }
     }
