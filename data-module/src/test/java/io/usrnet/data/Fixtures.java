@@ -53,6 +53,23 @@ final class Fixtures {
         }
     }
 
+    /** The numbers of the array {@code "field": [...]} inside the manifest entry {@code "caseKey": {...}}. */
+    static double[] manifestArray(String caseKey, String field) {
+        try {
+            String json = Files.readString(root().resolve("manifest.json"));
+            int start = json.indexOf("\"" + caseKey + "\"");
+            assertThat(start).as("manifest entry " + caseKey).isGreaterThanOrEqualTo(0);
+            int end = json.indexOf('}', start);
+            Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\\[([^\\]]*)\\]")
+                    .matcher(json.substring(start, end));
+            assertThat(m.find()).as(field + " of " + caseKey).isTrue();
+            return java.util.Arrays.stream(m.group(1).split(",")).map(String::trim)
+                    .mapToDouble(Double::parseDouble).toArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A reproducible image with samples uniform in [0, 1). */
     static Image random(int c, int h, int w, long seed) {
         java.util.Random r = new java.util.Random(seed);
