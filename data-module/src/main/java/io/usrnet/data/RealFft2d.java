@@ -20,7 +20,7 @@ import org.jtransforms.fft.DoubleFFT_1D;
  */
 final class RealFft2d {
     /** Rows transformed together, so that the transposed stores touch whole cache lines. */
-    static final int ROW_BLOCK = 8;
+    static final int ROW_BLOCK = 16;
     /** Columns per column block (one task). */
     static final int COLUMN_BLOCK = 16;
 
@@ -105,13 +105,20 @@ final class RealFft2d {
         return Math.min(halfWidth, (block + 1) * COLUMN_BLOCK);
     }
 
-    /** Row transforms of row block {@code block} of the plane at {@code src[srcOff..]} (float samples). */
+    /**
+     * Row transforms of row block {@code block} of the plane at {@code src[srcOff..]} (float samples).
+     * Rows are paired: rows 2p and 2p+1 of the block become the real and imaginary parts of complex
+     * row p of the scratch buffer (see {@link #rowsToSpectrum}).
+     */
     void forwardRows(float[] src, int srcOff, double[] spec, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer((n + 2) * width);
-        for (int k = 0, s = srcOff + r0 * width; k < n * width; k++, s++) {
-            buf[k] = src[s];
+        double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
+        for (int b = 0; b < n; b++) {
+            int s = srcOff + (r0 + b) * width;
+            for (int t = 0, d = (b / 2) * 2 * width + b % 2; t < width; t++, d += 2) {
+                buf[d] = src[s + t];
+            }
         }
         rowsToSpectrum(buf, spec, r0, n);
     }
@@ -120,9 +127,18 @@ final class RealFft2d {
     void forwardRows(double[] src, int srcOff, double[] spec, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer((n + 2) * width);
-        System.arraycopy(src, srcOff + r0 * width, buf, 0, n * width);
+        double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
+        for (int b = 0; b < n; b++) {
+            int s = srcOff + (r0 + b) * width;
+            for (int t = 0, d = (b / 2) * 2 * width + b % 2; t < width; t++, d += 2) {
+                buf[d] = src[s + t];
+            }
+        }
         rowsToSpectrum(buf, spec, r0, n);
+    }
+
+    private static int pairs(int rows) {
+        return (rows + 1) / 2;
     }
 
     /** Column transforms of column block {@code block}. */
@@ -154,10 +170,13 @@ final class RealFft2d {
     void inverseRows(double[] spec, float[] dst, int dstOff, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer((n + 2) * width);
+        double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
         spectrumToRows(spec, buf, r0, n);
-        for (int k = 0, d = dstOff + r0 * width; k < n * width; k++, d++) {
-            dst[d] = (float) buf[k];
+        for (int b = 0; b < n; b++) {
+            int d = dstOff + (r0 + b) * width;
+            for (int t = 0, s = (b / 2) * 2 * width + b % 2; t < width; t++, s += 2) {
+                dst[d + t] = (float) buf[s];
+            }
         }
     }
 
@@ -165,41 +184,50 @@ final class RealFft2d {
     void inverseRows(double[] spec, double[] dst, int dstOff, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer((n + 2) * width);
+        double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
         spectrumToRows(spec, buf, r0, n);
-        System.arraycopy(buf, 0, dst, dstOff + r0 * width, n * width);
+        for (int b = 0; b < n; b++) {
+            int d = dstOff + (r0 + b) * width;
+            for (int t = 0, s = (b / 2) * 2 * width + b % 2; t < width; t++, s += 2) {
+                dst[d + t] = buf[s];
+            }
+        }
     }
 
     /**
-     * Transforms the {@code n} real rows held in {@code buf[0 .. n·width)} and stores their half
-     * spectra, transposed, as rows r0.. of {@code spec}. Two real rows a, b go through one complex
-     * transform of a + i·b; with C its result, A[J] = (C[J] + conj C[−J]) / 2 and
-     * B[J] = (C[J] − conj C[−J]) / 2i.
+     * Transforms the complex rows of {@code buf}, complex row p holding real rows 2p (real parts)
+     * and 2p+1 (imaginary parts; zero if n is odd and 2p+1 = n), and stores the half spectra of the
+     * {@code n} real rows, transposed, as rows r0.. of {@code spec}. With C the transform of a + i·b,
+     * A[J] = (C[J] + conj C[−J]) / 2 and B[J] = (C[J] − conj C[−J]) / 2i. The stores run column by
+     * column over all rows of the block, so each column of spec is written in one contiguous run.
      */
     private void rowsToSpectrum(double[] buf, double[] spec, int r0, int n) {
         int w = width;
-        int cOff = n * w;
-        DoubleFFT_1D plan = w > 1 ? FftScratch.get().plan(w) : null;
-        for (int b = 0; b < n; b += 2) {
-            int ra = b * w;
-            boolean pair = b + 1 < n;
-            for (int t = 0; t < w; t++) {
-                buf[cOff + 2 * t] = buf[ra + t];
-                buf[cOff + 2 * t + 1] = pair ? buf[ra + w + t] : 0;
+        int np = pairs(n);
+        if (n % 2 == 1) {
+            for (int t = 0, d = (np - 1) * 2 * w + 1; t < w; t++, d += 2) {
+                buf[d] = 0;
             }
-            if (plan != null) {
-                plan.complexForward(buf, cOff);
+        }
+        if (w > 1) {
+            DoubleFFT_1D plan = FftScratch.get().plan(w);
+            for (int p = 0; p < np; p++) {
+                plan.complexForward(buf, p * 2 * w);
             }
-            for (int j = 0, pa = 2 * (r0 + b); j < halfWidth; j++, pa += 2 * height) {
-                int c = cOff + 2 * j;
-                int m = cOff + 2 * (j == 0 ? 0 : w - j);
+        }
+        for (int j = 0; j < halfWidth; j++) {
+            int pa = 2 * (j * height + r0);
+            int jm = j == 0 ? 0 : w - j;
+            for (int p = 0; p < np; p++, pa += 4) {
+                int c = p * 2 * w + 2 * j;
+                int m = p * 2 * w + 2 * jm;
                 double cr = buf[c];
                 double ci = buf[c + 1];
                 double mr = buf[m];
                 double mi = buf[m + 1];
                 spec[pa] = 0.5 * (cr + mr);
                 spec[pa + 1] = 0.5 * (ci - mi);
-                if (pair) {
+                if (2 * p + 1 < n) {
                     spec[pa + 2] = 0.5 * (ci + mi);
                     spec[pa + 3] = 0.5 * (mr - cr);
                 }
@@ -208,25 +236,26 @@ final class RealFft2d {
     }
 
     /**
-     * Gathers rows r0..r0+n-1 of the (column-transformed) spectrum and inverts them into
-     * {@code buf[0 .. n·width)}. Two rows with half spectra A, B go through one complex inverse
-     * transform of the full spectrum A + i·B (the missing half from Hermitian symmetry); the real and
-     * imaginary parts of the result are the two rows. The imaginary parts of the J = 0 and Nyquist
-     * terms, zero for a real signal, are dropped (so the result is the real part of the inverse).
+     * Gathers rows r0..r0+n-1 of the (column-transformed) spectrum and inverts them into the complex
+     * rows of {@code buf} (layout as in {@link #rowsToSpectrum}). Two rows with half spectra A, B go
+     * through one complex inverse transform of the full spectrum A + i·B (the missing half from
+     * Hermitian symmetry); the real and imaginary parts of the result are the two rows. The imaginary
+     * parts of the J = 0 and Nyquist terms, zero for a real signal, are dropped (so the result is the
+     * real part of the inverse).
      */
     private void spectrumToRows(double[] spec, double[] buf, int r0, int n) {
         int w = width;
-        int cOff = n * w;
+        int np = pairs(n);
         int nyquist = w % 2 == 0 ? w / 2 : -1;
-        DoubleFFT_1D plan = w > 1 ? FftScratch.get().plan(w) : null;
-        for (int b = 0; b < n; b += 2) {
-            boolean pair = b + 1 < n;
-            for (int j = 0, pa = 2 * (r0 + b); j < halfWidth; j++, pa += 2 * height) {
+        for (int j = 0; j < halfWidth; j++) {
+            int pa = 2 * (j * height + r0);
+            for (int p = 0; p < np; p++, pa += 4) {
+                boolean pair = 2 * p + 1 < n;
                 double ar = spec[pa];
                 double ai = spec[pa + 1];
                 double br = pair ? spec[pa + 2] : 0;
                 double bi = pair ? spec[pa + 3] : 0;
-                int c = cOff + 2 * j;
+                int c = p * 2 * w + 2 * j;
                 if (j == 0 || j == nyquist) {
                     buf[c] = ar;
                     buf[c + 1] = br;
@@ -234,19 +263,15 @@ final class RealFft2d {
                 }
                 buf[c] = ar - bi;
                 buf[c + 1] = ai + br;
-                int m = cOff + 2 * (w - j);
+                int m = p * 2 * w + 2 * (w - j);
                 buf[m] = ar + bi;
                 buf[m + 1] = br - ai;
             }
-            if (plan != null) {
-                plan.complexInverse(buf, cOff, true);
-            }
-            int ra = b * w;
-            for (int t = 0; t < w; t++) {
-                buf[ra + t] = buf[cOff + 2 * t];
-                if (pair) {
-                    buf[ra + w + t] = buf[cOff + 2 * t + 1];
-                }
+        }
+        if (w > 1) {
+            DoubleFFT_1D plan = FftScratch.get().plan(w);
+            for (int p = 0; p < np; p++) {
+                plan.complexInverse(buf, p * 2 * w, true);
             }
         }
     }
