@@ -109,6 +109,13 @@ public final class DataStep {
      * As {@link #prepare(Kernel, int, Image)}, choosing whether work may be split across the
      * common fork-join pool ({@code true}: only if the image is large enough to profit) or must stay
      * on the calling thread ({@code false}, e.g. when the caller already runs many steps in parallel).
+     *
+     * @param kernel   the blur kernel, at most (s·h)×(s·w)
+     * @param scale    the scale factor s ≥ 1
+     * @param y        the low-resolution image, C×h×w, finite samples
+     * @param parallel whether large images may be processed on the common fork-join pool
+     * @return the prepared data step
+     * @throws IllegalArgumentException as {@link #prepare(Kernel, int, Image)}
      */
     public static DataStep prepare(Kernel kernel, int scale, Image y, boolean parallel) {
         return prepare(kernel, scale, y, Boolean.valueOf(parallel));

@@ -55,14 +55,17 @@ public final class Image {
         return new Image(channels, height, width, new float[channels * height * width]);
     }
 
+    /** Number of channels C. */
     public int channels() {
         return channels;
     }
 
+    /** Height H in pixels. */
     public int height() {
         return height;
     }
 
+    /** Width W in pixels. */
     public int width() {
         return width;
     }

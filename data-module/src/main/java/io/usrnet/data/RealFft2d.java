@@ -111,27 +111,30 @@ final class RealFft2d {
      * row p of the scratch buffer (see {@link #rowsToSpectrum}).
      */
     void forwardRows(float[] src, int srcOff, double[] spec, int block) {
-        int r0 = block * ROW_BLOCK;
-        int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
-        for (int b = 0; b < n; b++) {
-            int s = srcOff + (r0 + b) * width;
-            for (int t = 0, d = (b / 2) * 2 * width + b % 2; t < width; t++, d += 2) {
-                buf[d] = src[s + t];
-            }
-        }
-        rowsToSpectrum(buf, spec, r0, n);
+        forwardRows(src, null, srcOff, spec, block);
     }
 
     /** Row transforms of row block {@code block} of the plane at {@code src[srcOff..]} (double samples). */
     void forwardRows(double[] src, int srcOff, double[] spec, int block) {
+        forwardRows(null, src, srcOff, spec, block);
+    }
+
+    /** Row transforms reading from {@code f} if it is not null, else from {@code d}. */
+    private void forwardRows(float[] f, double[] d, int srcOff, double[] spec, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
         double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
         for (int b = 0; b < n; b++) {
             int s = srcOff + (r0 + b) * width;
-            for (int t = 0, d = (b / 2) * 2 * width + b % 2; t < width; t++, d += 2) {
-                buf[d] = src[s + t];
+            int o = (b / 2) * 2 * width + b % 2;
+            if (f != null) {
+                for (int t = 0; t < width; t++) {
+                    buf[o + 2 * t] = f[s + t];
+                }
+            } else {
+                for (int t = 0; t < width; t++) {
+                    buf[o + 2 * t] = d[s + t];
+                }
             }
         }
         rowsToSpectrum(buf, spec, r0, n);
@@ -168,28 +171,31 @@ final class RealFft2d {
 
     /** Scaled inverse row transforms of row block {@code block}, written as floats to {@code dst[dstOff..]}. */
     void inverseRows(double[] spec, float[] dst, int dstOff, int block) {
-        int r0 = block * ROW_BLOCK;
-        int n = Math.min(height, r0 + ROW_BLOCK) - r0;
-        double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
-        spectrumToRows(spec, buf, r0, n);
-        for (int b = 0; b < n; b++) {
-            int d = dstOff + (r0 + b) * width;
-            for (int t = 0, s = (b / 2) * 2 * width + b % 2; t < width; t++, s += 2) {
-                dst[d + t] = (float) buf[s];
-            }
-        }
+        inverseRows(spec, dst, null, dstOff, block);
     }
 
     /** Scaled inverse row transforms of row block {@code block}, written to {@code dst[dstOff..]}. */
     void inverseRows(double[] spec, double[] dst, int dstOff, int block) {
+        inverseRows(spec, null, dst, dstOff, block);
+    }
+
+    /** Inverse row transforms writing to {@code f} if it is not null, else to {@code d}. */
+    private void inverseRows(double[] spec, float[] f, double[] d, int dstOff, int block) {
         int r0 = block * ROW_BLOCK;
         int n = Math.min(height, r0 + ROW_BLOCK) - r0;
         double[] buf = FftScratch.get().buffer(pairs(n) * 2 * width);
         spectrumToRows(spec, buf, r0, n);
         for (int b = 0; b < n; b++) {
-            int d = dstOff + (r0 + b) * width;
-            for (int t = 0, s = (b / 2) * 2 * width + b % 2; t < width; t++, s += 2) {
-                dst[d + t] = buf[s];
+            int o = dstOff + (r0 + b) * width;
+            int s = (b / 2) * 2 * width + b % 2;
+            if (f != null) {
+                for (int t = 0; t < width; t++) {
+                    f[o + t] = (float) buf[s + 2 * t];
+                }
+            } else {
+                for (int t = 0; t < width; t++) {
+                    d[o + t] = buf[s + 2 * t];
+                }
             }
         }
     }

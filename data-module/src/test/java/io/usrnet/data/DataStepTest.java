@@ -65,6 +65,9 @@ class DataStepTest {
         "4, 12, 12, 3, 3, 0.2, positive",
         "4, 2, 1, 6, 5, 0.01, positive",
         "2, 5, 5, 6, 6, 0.02, zerosum",
+        "2, 1, 3, 1, 7, 0.1, positive",
+        "1, 1, 1, 1, 1, 0.1, signed",
+        "5, 9, 2, 2, 1, 0.01, positive",
     })
     void satisfiesOptimalityCondition(int s, int kh, int kw, int h, int w, double alpha, String taps) {
         Kernel k = switch (taps) {

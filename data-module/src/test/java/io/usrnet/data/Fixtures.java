@@ -37,37 +37,34 @@ final class Fixtures {
         }
     }
 
-    /** The number following {@code "field":} inside the manifest entry {@code "caseKey": {...}}. */
-    static double manifestNumber(String caseKey, String field) {
+    /** The text of the manifest entry {@code "caseKey": {...}} (entries hold no nested objects). */
+    private static String manifestEntry(String caseKey) {
         try {
             String json = Files.readString(root().resolve("manifest.json"));
             int start = json.indexOf("\"" + caseKey + "\"");
             assertThat(start).as("manifest entry " + caseKey).isGreaterThanOrEqualTo(0);
-            int end = json.indexOf('}', start);
-            Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*([-+0-9.eE]+)")
-                    .matcher(json.substring(start, end));
-            assertThat(m.find()).as(field + " of " + caseKey).isTrue();
-            return Double.parseDouble(m.group(1));
+            return json.substring(start, json.indexOf('}', start));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** The first group of {@code regex} in the manifest entry of {@code caseKey}. */
+    private static String manifestField(String caseKey, String field, String regex) {
+        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*" + regex).matcher(manifestEntry(caseKey));
+        assertThat(m.find()).as(field + " of " + caseKey).isTrue();
+        return m.group(1);
+    }
+
+    /** The number following {@code "field":} inside the manifest entry {@code "caseKey": {...}}. */
+    static double manifestNumber(String caseKey, String field) {
+        return Double.parseDouble(manifestField(caseKey, field, "([-+0-9.eE]+)"));
+    }
+
     /** The numbers of the array {@code "field": [...]} inside the manifest entry {@code "caseKey": {...}}. */
     static double[] manifestArray(String caseKey, String field) {
-        try {
-            String json = Files.readString(root().resolve("manifest.json"));
-            int start = json.indexOf("\"" + caseKey + "\"");
-            assertThat(start).as("manifest entry " + caseKey).isGreaterThanOrEqualTo(0);
-            int end = json.indexOf('}', start);
-            Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\\[([^\\]]*)\\]")
-                    .matcher(json.substring(start, end));
-            assertThat(m.find()).as(field + " of " + caseKey).isTrue();
-            return java.util.Arrays.stream(m.group(1).split(",")).map(String::trim)
-                    .mapToDouble(Double::parseDouble).toArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return java.util.Arrays.stream(manifestField(caseKey, field, "\\[([^\\]]*)\\]").split(","))
+                .map(String::trim).mapToDouble(Double::parseDouble).toArray();
     }
 
     /** A reproducible image with samples uniform in [0, 1). */
