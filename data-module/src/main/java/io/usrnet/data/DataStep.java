@@ -102,7 +102,7 @@ public final class DataStep {
      *                                  size, y holds NaN/infinity, or the kernel's spectrum overflows
      */
     public static DataStep prepare(Kernel kernel, int scale, Image y) {
-        return prepare(kernel, scale, y, null);
+        return prepare(kernel, scale, y, true);
     }
 
     /**
@@ -118,10 +118,6 @@ public final class DataStep {
      * @throws IllegalArgumentException as {@link #prepare(Kernel, int, Image)}
      */
     public static DataStep prepare(Kernel kernel, int scale, Image y, boolean parallel) {
-        return prepare(kernel, scale, y, Boolean.valueOf(parallel));
-    }
-
-    private static DataStep prepare(Kernel kernel, int scale, Image y, Boolean parallel) {
         if (kernel == null || y == null) {
             throw new IllegalArgumentException("kernel and y must not be null");
         }
@@ -138,9 +134,7 @@ public final class DataStep {
                     + "); the kernel must fit in the high-resolution image");
         }
         Checks.requireFinite("y", y);
-        boolean par = parallel == null ? Parallel.worthIt(hrH * hrW * y.channels()) : parallel
-                && Parallel.worthIt(hrH * hrW * y.channels());
-        return new DataStep(kernel, scale, y, par);
+        return new DataStep(kernel, scale, y, parallel && Parallel.worthIt(hrH * hrW * y.channels()));
     }
 
     /** Writes p2o(k) into the zeroed H×W plane: tap (u, v) goes to ((u − ⌊kh/2⌋) mod H, (v − ⌊kw/2⌋) mod W). */

@@ -8,7 +8,7 @@ import java.util.Random;
  */
 public final class Degradation {
     /** Kernels with at most this many taps are applied by direct summation, larger ones by FFT. */
-    static final int DIRECT_MAX_TAPS = 64;
+    static final int DIRECT_MAX_TAPS = 36;
     /** Taps with |k| ≤ this are skipped by the direct sum, as scipy.ndimage does. */
     private static final double NEGLIGIBLE_TAP = Math.ulp(1.0);
 

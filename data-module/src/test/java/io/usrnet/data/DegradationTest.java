@@ -137,8 +137,8 @@ class DegradationTest {
 
     @ParameterizedTest(name = "image {0}×{1}, kernel {2}×{3}")
     @CsvSource({
-        "17, 23, 3, 3", "17, 23, 4, 6", "12, 9, 1, 7", "16, 20, 8, 8", // direct path (≤ 64 taps)
-        "17, 23, 9, 9", "31, 18, 10, 13", "21, 21, 25, 25", "6, 5, 9, 11", "1, 40, 1, 65", // FFT path
+        "17, 23, 3, 3", "17, 23, 4, 6", "12, 9, 1, 7", "16, 20, 6, 6", // direct path (≤ 36 taps)
+        "17, 23, 7, 7", "31, 18, 10, 13", "21, 21, 25, 25", "6, 5, 9, 11", "1, 40, 1, 65", // FFT path
     })
     void blurMatchesDirectConvolution(int h, int w, int kh, int kw) {
         Image x = Fixtures.random(2, h, w, h * 7L + kw);
