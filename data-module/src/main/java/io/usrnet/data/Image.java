@@ -55,14 +55,17 @@ public final class Image {
         return new Image(channels, height, width, new float[channels * height * width]);
     }
 
+    /** Number of channels C. */
     public int channels() {
         return channels;
     }
 
+    /** Height H in pixels. */
     public int height() {
         return height;
     }
 
+    /** Width W in pixels. */
     public int width() {
         return width;
     }
@@ -75,6 +78,14 @@ public final class Image {
     /** Sample at channel {@code c}, row {@code y}, column {@code x}. */
     public float get(int c, int y, int x) {
         return data[(c * height + y) * width + x];
+    }
+
+    /**
+     * The backing array itself (planar C×H×W), for read-only use inside this package: callers
+     * must never modify it. Saves a copy in the numerics of this package.
+     */
+    float[] buffer() {
+        return data;
     }
 
     /** A fresh copy of the samples in planar C×H×W order. */

@@ -60,10 +60,12 @@ public final class Kernel {
         return new Kernel(1, 1, new double[] {1.0});
     }
 
+    /** Number of rows kh. */
     public int height() {
         return height;
     }
 
+    /** Number of columns kw. */
     public int width() {
         return width;
     }

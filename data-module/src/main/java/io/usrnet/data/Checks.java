@@ -1,0 +1,37 @@
+package io.usrnet.data;
+
+/** Argument checks with messages that name the offending value. */
+final class Checks {
+    private Checks() {
+    }
+
+    /**
+     * Throws if a planar C×H×W sample array holds NaN or infinity, naming the first such sample.
+     *
+     * @param what the name used in the message, e.g. "x"
+     */
+    static void requireFinite(String what, float[] planar, int height, int width) {
+        for (int i = 0; i < planar.length; i++) {
+            if (!Float.isFinite(planar[i])) {
+                int plane = height * width;
+                int c = i / plane;
+                int r = (i % plane) / width;
+                int col = i % width;
+                throw new IllegalArgumentException(what + " contains a non-finite sample (" + planar[i]
+                        + ") at channel " + c + ", row " + r + ", column " + col);
+            }
+        }
+    }
+
+    /** Throws if {@code image} holds NaN or infinity, naming the first such sample. */
+    static void requireFinite(String what, Image image) {
+        requireFinite(what, image.buffer(), image.height(), image.width());
+    }
+
+    /** Throws unless {@code value ≥ 1}. */
+    static void requirePositive(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be ≥ 1, got " + value);
+        }
+    }
+}
