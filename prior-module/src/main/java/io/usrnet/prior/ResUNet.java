@@ -170,6 +170,11 @@ public final class ResUNet implements AutoCloseable {
                 : names.subList(0, 5) + " and " + (names.size() - 5) + " more";
     }
 
+    /** The underlying block, for tests in this package. */
+    ResUNetBlock block() {
+        return block;
+    }
+
     /** @return the architecture */
     public ResUNetConfig config() {
         return config;

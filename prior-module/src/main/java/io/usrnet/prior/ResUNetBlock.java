@@ -220,12 +220,18 @@ public final class ResUNetBlock extends AbstractBlock {
         return new NDList(out);
     }
 
-    /** {@code a + skip}, releasing both operands. */
+    /**
+     * {@code a + skip}, releasing the skip. {@code a} is a fresh result of the previous stage owned
+     * here (autograd saves no stage output for its backward pass), so the sum is accumulated into it
+     * in place, saving one full-size allocation per level.
+     */
     private static NDArray skipSum(NDArray a, NDArray skip) {
-        NDArray sum = a.add(skip);
-        if (a != skip) {
-            a.close();
+        if (a == skip) { // empty body (nb = 0)
+            NDArray sum = a.add(skip);
+            skip.close();
+            return sum;
         }
+        NDArray sum = a.addi(skip);
         skip.close();
         return sum;
     }
