@@ -1,0 +1,123 @@
+package io.usrnet.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.usrnet.prior.ResUNet;
+import io.usrnet.prior.ResUNetConfig;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Times one ResUNet pass (the prior of one USRNet iteration) for the tiny and the full
+ * configuration at HR 256×256 and 512×512 with random weights, and the engine's fp32 matrix
+ * product peak for comparison. Not a test; run it with
+ *
+ * <pre>
+ * mvn -q -B package -DskipTests -pl examples -am
+ * java -Dai.djl.offline=true -cp "examples/target/usrnet-examples.jar:examples/target/lib/*" \
+ *     io.usrnet.bench.PriorBenchmark [repeats]
+ * </pre>
+ *
+ * <p>Each figure is the median of {@code repeats} (default 5) timed runs after 2 warm-up runs.
+ * GFLOP of a pass = 2 · MACs per pixel ({@link ResUNetConfig#macsPerPixel()}) · pixels / 1e9.
+ * Set {@code -Dai.djl.pytorch.num_threads=N} to change PyTorch's intra-op thread count.
+ */
+public final class PriorBenchmark {
+    private PriorBenchmark() {
+    }
+
+    /**
+     * Runs the benchmark and prints one line per measurement.
+     *
+     * @param args optional: number of timed repeats (default 5), the configurations (default
+     *     {@code tiny,full}), the square HR sizes (default {@code 256,512})
+     */
+    public static void main(String[] args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Engine engine = Engine.getEngine("PyTorch");
+        System.out.printf(Locale.ROOT, "engine %s %s, %d available processors, PyTorch intra-op threads %d, "
+                + "inter-op threads %d%n", engine.getEngineName(), engine.getVersion(),
+                Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
+
+        double peak = matmulPeak(2048, repeats);
+        System.out.printf(Locale.ROOT, "fp32 peak (2048x2048 matMul): %.1f GFLOP/s%n", peak);
+
+        List<String> configs = List.of((args.length > 1 ? args[1] : "tiny,full").split(","));
+        int[] sizes = Arrays.stream((args.length > 2 ? args[2] : "256,512").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        if (args.length <= 2) {
+            // small input: dominated by per-call and per-operator overhead
+            run("tiny", ResUNetConfig.USRNET_TINY, 32, 20 * repeats, peak);
+        }
+        for (int size : sizes) {
+            if (configs.contains("tiny")) {
+                run("tiny", ResUNetConfig.USRNET_TINY, size, repeats, peak);
+            }
+            if (configs.contains("full")) {
+                run("full", ResUNetConfig.USRNET, size, repeats, peak);
+            }
+        }
+    }
+
+    private static void run(String name, ResUNetConfig config, int size, int repeats, double peak) {
+        float[] image = new float[3 * size * size];
+        SplittableRandom random = new SplittableRandom(1);
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (float) random.nextDouble();
+        }
+        float[] out = new float[3 * size * size];
+        try (ResUNet net = ResUNet.random(config, 0)) {
+            double[] ms = time(() -> net.denoise(image, 3, size, size, 0.05f, out), repeats);
+            double median = median(ms);
+            double gflop = 2 * config.macsPerPixel() * size * size / 1e9;
+            System.out.printf(Locale.ROOT, "ResUNet %s %s %dx%d: %.2f ms (median of %d, min %.2f), %.2f GFLOP, "
+                    + "%.1f GFLOP/s = %.0f%% of the matMul peak%n", name, Arrays.toString(config.widths()), size,
+                    size, median, repeats, Arrays.stream(ms).min().orElse(0), gflop, gflop / median * 1e3,
+                    100 * gflop / median * 1e3 / peak);
+        }
+    }
+
+    private static double matmulPeak(int n, int repeats) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray a = manager.randomUniform(-1, 1, new Shape(n, n));
+            NDArray b = manager.randomUniform(-1, 1, new Shape(n, n));
+            double[] ms = time(() -> {
+                try (NDManager call = manager.newSubManager()) {
+                    NDArray c = a.matMul(b);
+                    c.attach(call);
+                    c.getFloat(0, 0); // force completion
+                }
+            }, repeats);
+            return 2.0 * n * n * n / median(ms) / 1e6;
+        }
+    }
+
+    private static double[] time(Runnable task, int repeats) {
+        for (int i = 0; i < 2; i++) {
+            task.run();
+        }
+        double[] ms = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            task.run();
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        return ms;
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

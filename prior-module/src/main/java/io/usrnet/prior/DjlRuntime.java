@@ -1,0 +1,73 @@
+package io.usrnet.prior;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Start-up of DJL's PyTorch engine for this module.
+ *
+ * <p>DJL contacts the network at engine start-up (to look for native libraries and model zoo
+ * updates) unless the system property {@code ai.djl.offline} is {@code true} before its engine
+ * classes load. This class sets it to {@code true} in its static initializer when the property is
+ * absent (an explicit value given by the application is respected), and every entry point of this
+ * module ({@link ResUNet}, the blocks) touches this class before any DJL engine class. An
+ * application that uses DJL itself before this module should pass {@code -Dai.djl.offline=true}.
+ * The PyTorch native library comes from the {@code pytorch-native-cpu} jar on the class path and is
+ * extracted to the DJL cache ({@code ~/.djl.ai}, or {@code DJL_CACHE_DIR}).
+ */
+final class DjlRuntime {
+    /** The DJL engine this module runs on. */
+    static final String ENGINE = "PyTorch";
+
+    static {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
+    private DjlRuntime() {
+    }
+
+    /** Makes sure the static initializer has run (offline mode set). Cheap; call before DJL. */
+    static void ensureOffline() {
+        // the static initializer does the work
+    }
+
+    /**
+     * The PyTorch engine, started if needed.
+     *
+     * @throws IllegalStateException with an explanation if the engine cannot be loaded
+     */
+    static Engine engine() {
+        try {
+            return Engine.getEngine(ENGINE);
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalStateException("cannot start DJL's PyTorch engine, which the ResUNet prior needs: "
+                    + e.getMessage() + ". The class path must hold ai.djl.pytorch:pytorch-engine 0.35.1, "
+                    + "pytorch-jni 2.7.1-0.35.1 and pytorch-native-cpu 2.7.1 (classifier linux-x86_64); "
+                    + "the native library is extracted into the DJL cache (~/.djl.ai or $DJL_CACHE_DIR), "
+                    + "which must be writable; nothing is downloaded (ai.djl.offline="
+                    + System.getProperty("ai.djl.offline") + ")", e);
+        }
+    }
+
+    /** A new root manager on the CPU of the PyTorch engine. */
+    static NDManager newManager() {
+        return engine().newBaseManager(Device.cpu());
+    }
+
+    /**
+     * Switches PyTorch's (thread-local) autograd recording on or off for the calling thread.
+     *
+     * @return the previous state, to restore
+     */
+    static boolean setGradMode(boolean enabled) {
+        boolean previous = JniUtils.isGradMode();
+        if (previous != enabled) {
+            JniUtils.setGradMode(enabled);
+        }
+        return previous;
+    }
+}
