@@ -53,6 +53,17 @@ final class TrainEngine {
         return previous;
     }
 
+    /**
+     * Sets the number of intra-op threads of the engine (process-wide).
+     *
+     * @return the previous number
+     */
+    static int setThreads(int threads) {
+        int previous = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(threads);
+        return previous;
+    }
+
     /** Resets the accumulated gradient of a leaf array to zero. */
     static void zeroGradient(NDArray leaf) {
         JniUtils.zeroGrad((PtNDArray) leaf);

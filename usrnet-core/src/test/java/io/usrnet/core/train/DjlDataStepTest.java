@@ -28,15 +28,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DjlDataStepTest {
     private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
     private static NDManager manager;
+    private static int threads;
 
     @BeforeAll
     static void start() {
         manager = TrainEngine.newManager();
+        // one engine thread: robust on a shared machine (spinning OpenMP threads stall under contention)
+        threads = TrainEngine.setThreads(1);
     }
 
     @AfterAll
     static void stop() {
         manager.close();
+        TrainEngine.setThreads(threads);
     }
 
     @ParameterizedTest(name = "{0}: s={1}, alpha={2}")
