@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Start-up of DJL's PyTorch engine for this module.
+ * Start-up of DJL's PyTorch engine for this module (public so that other modules driving the same
+ * engine, e.g. training, start it the same way).
  *
  * <p>DJL contacts the network at engine start-up (to look for native libraries and model zoo
  * updates) unless the system property {@code ai.djl.offline} is {@code true} before its engine
@@ -17,9 +18,9 @@ import ai.djl.pytorch.jni.JniUtils;
  * The PyTorch native library comes from the {@code pytorch-native-cpu} jar on the class path and is
  * extracted to the DJL cache ({@code ~/.djl.ai}, or {@code DJL_CACHE_DIR}).
  */
-final class DjlRuntime {
+public final class DjlRuntime {
     /** The DJL engine this module runs on. */
-    static final String ENGINE = "PyTorch";
+    public static final String ENGINE = "PyTorch";
 
     static {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -31,16 +32,17 @@ final class DjlRuntime {
     }
 
     /** Makes sure the static initializer has run (offline mode set). Cheap; call before DJL. */
-    static void ensureOffline() {
+    public static void ensureOffline() {
         // the static initializer does the work
     }
 
     /**
      * The PyTorch engine, started if needed.
      *
+     * @return the engine
      * @throws IllegalStateException with an explanation if the engine cannot be loaded
      */
-    static Engine engine() {
+    public static Engine engine() {
         try {
             return Engine.getEngine(ENGINE);
         } catch (RuntimeException | LinkageError e) {
@@ -53,17 +55,22 @@ final class DjlRuntime {
         }
     }
 
-    /** A new root manager on the CPU of the PyTorch engine. */
-    static NDManager newManager() {
+    /**
+     * A new root manager on the CPU of the PyTorch engine.
+     *
+     * @return the manager; close it to free its arrays
+     */
+    public static NDManager newManager() {
         return engine().newBaseManager(Device.cpu());
     }
 
     /**
      * Switches PyTorch's (thread-local) autograd recording on or off for the calling thread.
      *
+     * @param enabled whether to record operations for autograd
      * @return the previous state, to restore
      */
-    static boolean setGradMode(boolean enabled) {
+    public static boolean setGradMode(boolean enabled) {
         boolean previous = JniUtils.isGradMode();
         if (previous != enabled) {
             JniUtils.setGradMode(enabled);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.usrnet.core.weights.Tensor;
+import io.usrnet.prior.DjlRuntime;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class AdamState implements AutoCloseable {
      * @return the global gradient norm before clipping
      */
     double update(double rate, double clip) {
-        boolean grad = TrainEngine.setGradMode(false);
+        boolean grad = DjlRuntime.setGradMode(false);
         try {
             Map<String, NDArray> grads = new LinkedHashMap<>();
             double sumSquares = 0;
@@ -100,7 +101,7 @@ final class AdamState implements AutoCloseable {
             }
             return norm;
         } finally {
-            TrainEngine.setGradMode(grad);
+            DjlRuntime.setGradMode(grad);
         }
     }
 

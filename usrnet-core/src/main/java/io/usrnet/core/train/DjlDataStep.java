@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.usrnet.data.Kernel;
+import io.usrnet.prior.DjlRuntime;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,7 +37,7 @@ import java.util.Objects;
  */
 public final class DjlDataStep implements AutoCloseable {
     static {
-        TrainEngine.ensureOffline();
+        DjlRuntime.ensureOffline();
     }
 
     private final int scale;

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.usrnet.prior.DjlRuntime;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ import java.util.SplittableRandom;
  */
 public final class HyperBlock extends AbstractBlock {
     static {
-        TrainEngine.ensureOffline();
+        DjlRuntime.ensureOffline();
     }
 
     /** Added to every Softplus output, as in the reference (keeps α strictly positive). */

@@ -1,6 +1,7 @@
 package io.usrnet.core.train;
 
 import ai.djl.nn.Parameter;
+import io.usrnet.prior.DjlRuntime;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,13 +29,13 @@ final class ParameterValues {
                         + e.getValue().length);
             }
         }
-        boolean grad = TrainEngine.setGradMode(false);
+        boolean grad = DjlRuntime.setGradMode(false);
         try {
             for (Map.Entry<String, float[]> e : values.entrySet()) {
                 parameters.get(e.getKey()).getArray().set(FloatBuffer.wrap(e.getValue()));
             }
         } finally {
-            TrainEngine.setGradMode(grad);
+            DjlRuntime.setGradMode(grad);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.usrnet.core.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -19,8 +18,8 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.InvalidFileException;
+import io.usrnet.prior.DjlRuntime;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  *
  * <h2>Output folder</h2>
  * {@code config.json} (the configuration), {@code train.log} (loss and validation lines, also echoed
- * to the console stream), {@code checkpoints/step-NNNNNNNN.safetensors} (weights in the original
+ * to the console), {@code checkpoints/step-NNNNNNNN.safetensors} (weights in the original
  * layout, usable by {@link io.usrnet.core.Restorer}) with {@code step-NNNNNNNN.state.safetensors}
  * beside it (the Adam moments and the step), {@code checkpoint.json} (pointer to the latest pair,
  * replaced atomically after both files are complete), {@code model.safetensors} (the latest weights)
@@ -70,7 +70,7 @@ import java.util.stream.Stream;
  */
 public final class Trainer implements AutoCloseable {
     static {
-        TrainEngine.ensureOffline();
+        DjlRuntime.ensureOffline();
     }
 
     /** Name of the denoiser pre-training part. */
@@ -100,7 +100,7 @@ public final class Trainer implements AutoCloseable {
     private record ValidationCase(Image hr, Image lr, Kernel kernel, int scale, double sigma255, Image noisy) {
     }
 
-    private Trainer(TrainingConfig config, PrintStream console) throws IOException {
+    private Trainer(TrainingConfig config, Consumer<String> console) throws IOException {
         this.config = config;
         Files.createDirectories(config.outDir().resolve("checkpoints"));
         TrainingImages.Split split = TrainingImages.split(config.trainDir(), config.validationImages());
@@ -111,7 +111,7 @@ public final class Trainer implements AutoCloseable {
         this.images = TrainingImages.load(training);
         this.sampler = new TrainingSampler(images, config.samplerSettings());
         this.validation = validationCases(TrainingImages.load(split.validation()));
-        this.root = TrainEngine.newManager();
+        this.root = DjlRuntime.newManager();
         TrainLog opened = null;
         try {
             this.net = new UsrnetTrainingBlock(config.model());
@@ -138,11 +138,11 @@ public final class Trainer implements AutoCloseable {
      * Starts a new run in an output folder that holds no checkpoint yet.
      *
      * @param config  the run
-     * @param console where log lines are echoed (e.g. {@code System.err}), or null
+     * @param console receives every log line (e.g. {@code System.err::println}), or null
      * @return the trainer, at step 0
      * @throws IOException if the data cannot be read, or the folder already holds a run
      */
-    public static Trainer start(TrainingConfig config, PrintStream console) throws IOException {
+    public static Trainer start(TrainingConfig config, Consumer<String> console) throws IOException {
         if (Files.exists(config.outDir().resolve(POINTER))) {
             throw new IOException(config.outDir() + " already holds a training run (" + POINTER
                     + "); resume it or choose another output folder");
@@ -158,14 +158,14 @@ public final class Trainer implements AutoCloseable {
      *
      * @param config  the run's configuration (as saved in its {@code config.json}, optionally with
      *                more steps, another end-to-end learning rate or other intervals)
-     * @param console where log lines are echoed, or null
+     * @param console receives every log line, or null
      * @return the trainer, at the checkpoint's step
      * @throws NoSuchFileException      if the folder holds no checkpoint
      * @throws IllegalArgumentException if the configuration differs from the saved one in a setting
      *                                  that determines the trajectory
      * @throws IOException              if the checkpoint cannot be read
      */
-    public static Trainer resume(TrainingConfig config, PrintStream console) throws IOException {
+    public static Trainer resume(TrainingConfig config, Consumer<String> console) throws IOException {
         Path pointer = config.outDir().resolve(POINTER);
         if (!Files.exists(pointer)) {
             throw new NoSuchFileException(pointer.toString(), null, "no checkpoint to resume from");
@@ -277,7 +277,7 @@ public final class Trainer implements AutoCloseable {
         double loss;
         try (NDManager scope = root.newSubManager()) {
             ParameterStore ps = new ParameterStore(scope, false);
-            try (GradientCollector gc = Engine.getEngine(TrainEngine.ENGINE).newGradientCollector()) {
+            try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                 NDArray output;
                 NDArray target;
                 if (denoising) {
@@ -356,7 +356,7 @@ public final class Trainer implements AutoCloseable {
                 }
                 try (NDManager scope = root.newSubManager()) {
                     ParameterStore ps = new ParameterStore(scope, false);
-                    try (GradientCollector gc = Engine.getEngine(TrainEngine.ENGINE).newGradientCollector()) {
+                    try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                         NDArray out = net.schedule(ps, scope.create(sigmas), scale, true);
                         NDArray target = scope.create(targets, new Shape(HYPER_FIT_BATCH, 2L * n));
                         NDArray loss = out.log().sub(target).abs().sum().div(target.size());
@@ -388,8 +388,6 @@ public final class Trainer implements AutoCloseable {
         double lossSum = 0;
         int lossCount = 0;
         long windowStart = System.nanoTime();
-        long startStep = step;
-        long startTime = windowStart;
         while (step < total) {
             lossSum += trainStep();
             lossCount++;
@@ -397,10 +395,10 @@ public final class Trainer implements AutoCloseable {
             if (step % config.logEvery() == 0 || partEnd) {
                 long now = System.nanoTime();
                 double perStep = (now - windowStart) / 1e9 / lossCount;
-                double overall = (now - startTime) / 1e9 / (step - startStep);
-                log.line(String.format(Locale.ROOT, "step %d/%d %s loss %.5f lr %.3g grad %.3g %.2f s/step eta %s",
-                        step, total, step <= config.denoiserSteps() ? DENOISER : END_TO_END, lossSum / lossCount,
-                        currentRate(step - 1), lastGradientNorm, perStep, duration((long) (overall * (total - step)))));
+                log.line(String.format(Locale.ROOT, "step %d/%d %s loss %.5f lr %.3g grad %.3g %.2f s/step "
+                        + "(left at this speed: %s)", step, total, step <= config.denoiserSteps() ? DENOISER : END_TO_END,
+                        lossSum / lossCount, currentRate(step - 1), lastGradientNorm, perStep,
+                        duration((long) (perStep * (total - step)))));
                 lossSum = 0;
                 lossCount = 0;
                 windowStart = now;
@@ -467,7 +465,7 @@ public final class Trainer implements AutoCloseable {
         String phase = config.denoiserSteps() > 0 && step <= config.denoiserSteps() ? DENOISER : END_TO_END;
         double sum = 0;
         double base = 0;
-        boolean grad = TrainEngine.setGradMode(false);
+        boolean grad = DjlRuntime.setGradMode(false);
         try (NDManager scope = root.newSubManager()) {
             ParameterStore ps = new ParameterStore(scope, false);
             for (ValidationCase c : validation) {
@@ -494,7 +492,7 @@ public final class Trainer implements AutoCloseable {
                 base += Metrics.psnr(trivial, c.hr(), border);
             }
         } finally {
-            TrainEngine.setGradMode(grad);
+            DjlRuntime.setGradMode(grad);
         }
         int n = validation.size();
         return new Validation(step, phase, sum / n, base / n, n);
@@ -558,6 +556,20 @@ public final class Trainer implements AutoCloseable {
         m.put("train_data", config.trainDir().toString());
         m.put("training_config", config.toJson().toString());
         return m;
+    }
+
+    /**
+     * Sets the number of threads PyTorch uses inside each operation, for the whole process. On a
+     * machine shared with other busy processes one thread is often much faster than several (the
+     * engine's OpenMP threads wait for each other at every operation).
+     *
+     * @param threads at least 1
+     */
+    public static void setEngineThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        TrainEngine.setThreads(threads);
     }
 
     /** Frees the engine memory and closes the log. */

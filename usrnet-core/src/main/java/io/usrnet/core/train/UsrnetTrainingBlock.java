@@ -15,6 +15,7 @@ import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.core.weights.StateDict;
 import io.usrnet.core.weights.Tensor;
 import io.usrnet.data.Kernel;
+import io.usrnet.prior.DjlRuntime;
 import io.usrnet.prior.ResUNet;
 import io.usrnet.prior.ResUNetBlock;
 import io.usrnet.prior.ResUNetConfig;
@@ -42,7 +43,7 @@ import java.util.Objects;
  */
 public final class UsrnetTrainingBlock extends AbstractBlock {
     static {
-        TrainEngine.ensureOffline();
+        DjlRuntime.ensureOffline();
     }
 
     private static final String HYPER_PREFIX = "h.";

@@ -3,7 +3,6 @@ package io.usrnet.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -13,35 +12,19 @@ import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import io.usrnet.data.io.NpyArray;
+import io.usrnet.prior.DjlRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The DJL data step against the JTransforms {@link DataStep} and the reference fixtures; its gradients. */
-class DjlDataStepTest {
+class DjlDataStepTest extends EngineTestBase {
     private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
-    private static NDManager manager;
-    private static int threads;
-
-    @BeforeAll
-    static void start() {
-        manager = TrainEngine.newManager();
-        // one engine thread: robust on a shared machine (spinning OpenMP threads stall under contention)
-        threads = TrainEngine.setThreads(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-        TrainEngine.setThreads(threads);
-    }
 
     @ParameterizedTest(name = "{0}: s={1}, alpha={2}")
     @CsvSource({"case00, 1, 0.01", "case01, 2, 0.1", "case02, 3, 0.003", "case03, 4, 1.0", "case04, 4, 0.05",
@@ -121,7 +104,7 @@ class DjlDataStepTest {
             NDArray aa = m.create(new float[] {alpha}, new Shape(1, 1, 1, 1));
             xa.setRequiresGradient(true);
             aa.setRequiresGradient(true);
-            try (GradientCollector gc = Engine.getEngine(TrainEngine.ENGINE).newGradientCollector()) {
+            try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                 NDArray loss = step.step(xa, aa).mul(batch(m, weights)).sum();
                 gc.backward(loss);
             }

@@ -15,28 +15,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A few training steps on tiny patches: the loss falls, and checkpoint → resume is exact. */
-class TrainerTest {
+class TrainerTest extends EngineTestBase {
     private static final Path TRAIN = Path.of(System.getProperty("usrnet.shared"), "data", "train");
     private static final ModelConfig SMALL = ModelConfig.of(3, 8, 4, 3, new int[] {8, 8, 16, 16}, 1);
 
-    private static int threads;
-
-    @BeforeAll
-    static void oneThread() {
-        // one engine thread: robust on a shared machine (spinning OpenMP threads stall under contention)
-        threads = TrainEngine.setThreads(1);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        TrainEngine.setThreads(threads);
-    }
 
     private static TrainingConfig.Builder tiny(Path out) {
         return TrainingConfig.builder().model(SMALL).trainDir(TRAIN).outDir(out).patchSize(24).batchSize(2)

@@ -15,35 +15,19 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
 import io.usrnet.hyper.HyperNetwork;
 import io.usrnet.hyper.Schedule;
+import io.usrnet.prior.DjlRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The trainable unfolded network and hyper-network against the inference path and the reference fixtures. */
-class UsrnetTrainingBlockTest {
+class UsrnetTrainingBlockTest extends EngineTestBase {
     private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
-    private static NDManager manager;
-    private static int threads;
-
-    @BeforeAll
-    static void start() {
-        manager = TrainEngine.newManager();
-        // one engine thread: robust on a shared machine (spinning OpenMP threads stall under contention)
-        threads = TrainEngine.setThreads(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-        TrainEngine.setThreads(threads);
-    }
 
     private static UsrnetTrainingBlock load(ModelWeights weights, NDManager m) {
         UsrnetTrainingBlock block = new UsrnetTrainingBlock(weights.config());
@@ -103,7 +87,7 @@ class UsrnetTrainingBlockTest {
         Image expected = NpyArray.read(dir.resolve("out64.npy")).toImage();
         int sf = c.get("sf").getAsInt();
         float sigma = (float) (c.get("sigma").getAsDouble() / 255);
-        boolean grad = TrainEngine.setGradMode(false); // inference: no autograd graph
+        boolean grad = DjlRuntime.setGradMode(false); // inference: no autograd graph
         try (NDManager m = manager.newSubManager()) {
             UsrnetTrainingBlock block = load(weights, m);
             NDArray y = m.create(lr.toArray(), new Shape(1, lr.channels(), lr.height(), lr.width()));
@@ -112,7 +96,7 @@ class UsrnetTrainingBlockTest {
             assertThat(out.getShape()).isEqualTo(new Shape(1, 3, expected.height(), expected.width()));
             assertThat(DjlDataStepTest.maxAbsDiff(out.toFloatArray(), expected.toArray())).isLessThanOrEqualTo(1e-4);
         } finally {
-            TrainEngine.setGradMode(grad);
+            DjlRuntime.setGradMode(grad);
         }
     }
 
