@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr-gamma", paramLabel = "G", description = "Decay factor at the milestones (default 0.5).")
     Double lrGamma;
 
-    @Option(names = "--denoiser-lr", paramLabel = "R", description = "Denoiser learning rate, constant (default 2e-4).")
+    @Option(names = "--denoiser-lr", paramLabel = "R", description = "Denoiser learning rate, halved at 50%% and 75%% of the denoiser steps (default 1e-3).")
     Double denoiserLr;
 
     @Option(names = "--grad-clip", paramLabel = "X", description = "Clip the global gradient norm to X (default off).")
@@ -115,8 +115,11 @@ final class TrainCommand implements Callable<Integer> {
     Integer checkpointEvery;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
-            description = "PyTorch threads per operation (default ${DEFAULT-VALUE}: fastest on a shared machine; "
-                    + "try the core count on an idle one).")
+            description = "PyTorch threads per operation (default ${DEFAULT-VALUE}). On a machine shared with busy "
+                    + "processes 1 is safest: several threads spin-wait for each other and can run many times slower; "
+                    + "with the environment variable OMP_WAIT_POLICY=PASSIVE, 2 threads are about as fast as 1 under "
+                    + "contention and faster when idle. Keep the same value when resuming: results may differ in the "
+                    + "last bits between thread counts.")
     int threads;
 
     @Override
@@ -166,9 +169,6 @@ final class TrainCommand implements Callable<Integer> {
         if (scales != null) {
             b.scales(scales);
         }
-        if (denoiserLr != null) {
-            b.denoiserRate(LearningRate.constant(denoiserLr));
-        }
         if (gradClip != null) {
             b.gradientClip(gradClip);
         }
@@ -178,6 +178,8 @@ final class TrainCommand implements Callable<Integer> {
         set(b, validationImages, b::validationImages);
         set(b, validationPatch, b::validationPatch);
         set(b, maxImages, b::maxImages);
+        int pre = b.build().denoiserSteps();
+        b.denoiserRate(LearningRate.halvedAt(denoiserLr != null ? denoiserLr : 1e-3, pre, 0.5, 0.75));
         int e2e = steps != null ? steps : b.build().steps();
         b.steps(e2e);
         // default: halve at 50 % and 75 % of the end-to-end steps

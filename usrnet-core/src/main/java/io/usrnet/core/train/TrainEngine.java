@@ -22,6 +22,12 @@ final class TrainEngine {
         return previous;
     }
 
+    /** The number of intra-op threads of the engine. */
+    static int threads() {
+        DjlRuntime.engine();
+        return JniUtils.getNumThreads();
+    }
+
     /** Resets the accumulated gradient of a leaf array to zero. */
     static void zeroGradient(NDArray leaf) {
         JniUtils.zeroGrad((PtNDArray) leaf);

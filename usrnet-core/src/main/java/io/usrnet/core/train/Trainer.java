@@ -380,8 +380,8 @@ public final class Trainer implements AutoCloseable {
     public void run() throws IOException {
         long total = config.totalSteps();
         log.line(String.format(Locale.ROOT, "%d training images (%.0f MB in memory), %d validation images, "
-                + "%d parameters, steps %d..%d", sampler.imageCount(), images.memoryBytes() / 1e6, validation.size(),
-                config.model().parameterCount(), step, total));
+                + "%d parameters, steps %d..%d, %d engine threads", sampler.imageCount(), images.memoryBytes() / 1e6,
+                validation.size(), config.model().parameterCount(), step, total, TrainEngine.threads()));
         if (step == 0 && !validation.isEmpty()) {
             logValidation(validate());
         }
@@ -389,6 +389,13 @@ public final class Trainer implements AutoCloseable {
         int lossCount = 0;
         long windowStart = System.nanoTime();
         while (step < total) {
+            if (step == config.denoiserSteps() && step > 0 && adam != null && adam.phase().equals(DENOISER)) {
+                // begin the end-to-end part now, to validate the pre-trained prior with the fitted schedule
+                beginPhase(END_TO_END);
+                if (!validation.isEmpty()) {
+                    logValidation(validate());
+                }
+            }
             lossSum += trainStep();
             lossCount++;
             boolean partEnd = step == config.denoiserSteps() || step == total;
@@ -462,7 +469,10 @@ public final class Trainer implements AutoCloseable {
      * @return the mean PSNRs
      */
     public Validation validate() {
-        String phase = config.denoiserSteps() > 0 && step <= config.denoiserSteps() ? DENOISER : END_TO_END;
+        // the denoiser part owns its last step until the end-to-end part has begun
+        boolean denoiserPart = step < config.denoiserSteps() || (step == config.denoiserSteps() && step > 0
+                && (adam == null || adam.phase().equals(DENOISER)));
+        String phase = denoiserPart ? DENOISER : END_TO_END;
         double sum = 0;
         double base = 0;
         boolean grad = DjlRuntime.setGradMode(false);

@@ -296,7 +296,7 @@ public record TrainingConfig(ModelConfig model, Path trainDir, Path outDir, int 
         private int[] scales = {1, 2, 3, 4};
         private int denoiserSteps = 2000;
         private double denoiserMaxSigma255 = 50;
-        private LearningRate denoiserRate = LearningRate.constant(2e-4);
+        private LearningRate denoiserRate = LearningRate.halvedAt(1e-3, 2000, 0.5, 0.75);
         private int hyperFitSteps = 2000;
         private int steps = 20000;
         private LearningRate rate = LearningRate.halvedAt(1e-4, 20000, 0.5, 0.75);
@@ -368,7 +368,7 @@ public record TrainingConfig(ModelConfig model, Path trainDir, Path outDir, int 
             return this;
         }
 
-        /** Denoiser learning rate (default constant 2e-4). */
+        /** Denoiser learning rate (default 1e-3 halved at 50 % and 75 % of 2000 steps). */
         public Builder denoiserRate(LearningRate v) {
             denoiserRate = v;
             return this;

@@ -39,7 +39,10 @@ import java.util.Objects;
  * {@link #toWeights(Map)} exchange them with {@link ModelWeights}, so a trained block is directly
  * usable by {@link io.usrnet.core.Restorer} and by PyTorch.
  *
- * <p>Initialize with {@link #initialize(NDManager)}; the parameters live in that manager.
+ * <p>Initialize with {@link #initialize(NDManager)}; the parameters live in that manager. PyTorch
+ * records every operation for autograd while its (thread-local) grad mode is on, which is the
+ * default, whatever the {@code training} flag says: for inference switch it off with
+ * {@link io.usrnet.prior.DjlRuntime#setGradMode(boolean)} to save time and memory.
  */
 public final class UsrnetTrainingBlock extends AbstractBlock {
     static {
