@@ -65,12 +65,14 @@ public final class DjlRuntime {
     }
 
     /**
-     * Switches PyTorch's (thread-local) autograd recording on or off for the calling thread.
+     * Switches PyTorch's (thread-local) autograd recording on or off for the calling thread,
+     * starting the engine first if needed (its native library must be loaded).
      *
      * @param enabled whether to record operations for autograd
      * @return the previous state, to restore
      */
     public static boolean setGradMode(boolean enabled) {
+        engine();
         boolean previous = JniUtils.isGradMode();
         if (previous != enabled) {
             JniUtils.setGradMode(enabled);

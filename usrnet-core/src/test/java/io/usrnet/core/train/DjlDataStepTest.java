@@ -43,9 +43,11 @@ class DjlDataStepTest extends EngineTestBase {
             double vsJava = maxAbsDiff(z, expected.toArray());
             double vs64 = maxAbsDiff(z, z64.toArray());
             double refOwn = maxAbsDiff(zRef.toArray(), z64.toArray());
-            // the fixture's rule: within 1e-5 of the float64 reference unless its own float32 run is worse
-            assertThat(vs64).as("vs float64 reference").isLessThanOrEqualTo(Math.max(1e-5, 2 * refOwn));
-            assertThat(vsJava).as("vs JTransforms DataStep").isLessThanOrEqualTo(Math.max(1e-5, 2 * refOwn));
+            // within 1e-5 of the float64 reference even where the reference's own float32 run is
+            // further off (case02: 1.0e-5, case05 with alpha = 1e-4: 2.6e-4): the Woodbury form does
+            // not divide by alpha
+            assertThat(vs64).as("vs float64 reference (its float32 run: %.2e)", refOwn).isLessThanOrEqualTo(1e-5);
+            assertThat(vsJava).as("vs JTransforms DataStep").isLessThanOrEqualTo(1e-5);
         }
     }
 

@@ -94,7 +94,8 @@ class UsrnetTrainingBlockTest extends EngineTestBase {
             NDArray out = block.restore(new ParameterStore(m, false), y, List.of(k), sf, m.create(new float[] {sigma}),
                     false);
             assertThat(out.getShape()).isEqualTo(new Shape(1, 3, expected.height(), expected.width()));
-            assertThat(DjlDataStepTest.maxAbsDiff(out.toFloatArray(), expected.toArray())).isLessThanOrEqualTo(1e-4);
+            // as close to the float64 reference as the inference path (measured: at most 3.3e-7)
+            assertThat(DjlDataStepTest.maxAbsDiff(out.toFloatArray(), expected.toArray())).isLessThanOrEqualTo(1e-5);
         } finally {
             DjlRuntime.setGradMode(grad);
         }
