@@ -77,7 +77,7 @@ public final class PriorBenchmark {
         float[] out = new float[3 * size * size];
         try (ResUNet net = ResUNet.random(config, 0)) {
             double[] ms = time(() -> net.denoise(image, 3, size, size, 0.05f, out), repeats);
-            double median = median(ms);
+            double median = Timing.median(ms);
             double gflop = 2 * config.macsPerPixel() * size * size / 1e9;
             System.out.printf(Locale.ROOT, "ResUNet %s %s %dx%d: %.2f ms (median of %d, min %.2f), %.2f GFLOP, "
                     + "%.1f GFLOP/s = %.0f%% of the matMul peak%n", name, Arrays.toString(config.widths()), size,
@@ -97,7 +97,7 @@ public final class PriorBenchmark {
                     c.getFloat(0, 0); // force completion
                 }
             }, repeats);
-            return 2.0 * n * n * n / median(ms) / 1e6;
+            return 2.0 * n * n * n / Timing.median(ms) / 1e6;
         }
     }
 
@@ -114,10 +114,4 @@ public final class PriorBenchmark {
         return ms;
     }
 
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = UsrnetCli.Version.class,
         description = "Model-based deep unfolding image restoration (USRNet): undo a known blur kernel k, "
                 + "integer scale s and Gaussian noise level sigma, y = (x (*) k) down s + n.",
-        subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class UsrnetCli {
     /** Exit status of a run that failed (bad input file, invalid values, I/O error). */
     public static final int EXIT_FAILURE = 1;
