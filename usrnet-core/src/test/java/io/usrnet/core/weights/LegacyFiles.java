@@ -109,6 +109,25 @@ final class LegacyFiles {
         return file(rest.toArray(new byte[0][]));
     }
 
+    /**
+     * The main pickle of a state_dict holding one tensor {@code w}: a legacy float32 storage
+     * {@code key(0)} of {@code numel} elements on the CPU (seen through the view
+     * {@code (viewKey, viewStart, viewNumel)} unless {@code viewKey} is null), and the tensor
+     * {@code (offset, shape, stride)} on it.
+     */
+    static byte[] oneTensor(long numel, String viewKey, long viewStart, long viewNumel, long offset, int[] shape,
+            long[] stride) {
+        return new Pickle().proto(2).orderedDict().mark().str("w")
+                .tensorV2(q -> q.legacyStorage("FloatStorage", key(0), "cpu", numel, viewKey, viewStart, viewNumel),
+                        offset, shape, stride)
+                .setitems().stop().bytes();
+    }
+
+    /** {@link #oneTensor} without a view. */
+    static byte[] oneTensor(long numel, long offset, int[] shape, long[] stride) {
+        return oneTensor(numel, null, 0, 0, offset, shape, stride);
+    }
+
     /** C-order strides. */
     static long[] contiguous(int[] shape) {
         long[] stride = new long[shape.length];

@@ -90,10 +90,7 @@ class LegacyPthReaderTest {
     @Test
     void readsStorageDataLittleEndianWhateverSysInfoSays() throws IOException {
         // torch writes and reads the records little-endian on any machine; sys_info only describes the writer.
-        byte[] main = new Pickle().proto(2).orderedDict().mark().str("w")
-                .tensorV2(q -> q.legacyStorage("FloatStorage", key(0), "cpu", 2, null, 0, 0), 0, new int[] {2},
-                        new long[] {1})
-                .setitems().stop().bytes();
+        byte[] main = LegacyFiles.oneTensor(2, 0, new int[] {2}, new long[] {1});
         byte[] bigEndianWriter = LegacyFiles.concat(LegacyFiles.magic(), LegacyFiles.version(),
                 LegacyFiles.sysInfo(false), main, keys(key(0)), record(1.25f, -6f));
         assertThat(PthReader.read(write("be.pth", bigEndianWriter)).get("w").toArray()).containsExactly(1.25f, -6f);
@@ -132,20 +129,14 @@ class LegacyPthReaderTest {
 
     @Test
     void reportsViewsOutsideTheirStorageAndTensorsOutsideTheirView() throws IOException {
-        Pickle outside = new Pickle().proto(2).orderedDict().mark().str("w")
-                .tensorV2(q -> q.legacyStorage("FloatStorage", key(0), "cpu", 4, "77", 2, 3), 0, new int[] {1},
-                        new long[] {1})
-                .setitems().stop();
-        Path f1 = write("v1.pth", file(outside.bytes(), keys(key(0)), record(1, 2, 3, 4)));
+        byte[] outside = LegacyFiles.oneTensor(4, "77", 2, 3, 0, new int[] {1}, new long[] {1});
+        Path f1 = write("v1.pth", file(outside, keys(key(0)), record(1, 2, 3, 4)));
         assertThatThrownBy(() -> PthReader.read(f1)).isExactlyInstanceOf(InvalidFileException.class)
                 .hasMessage(f1 + ": corrupt legacy checkpoint: the main pickle is not a valid pickle (storage view 77"
                         + " (elements 2 to 2 + 3) lies outside its storage of 4 elements)");
 
-        Pickle beyond = new Pickle().proto(2).orderedDict().mark().str("w")
-                .tensorV2(q -> q.legacyStorage("FloatStorage", key(0), "cpu", 4, "77", 1, 2), 1, new int[] {2},
-                        new long[] {1})
-                .setitems().stop();
-        Path f2 = write("v2.pth", file(beyond.bytes(), keys(key(0)), record(1, 2, 3, 4)));
+        byte[] beyond = LegacyFiles.oneTensor(4, "77", 1, 2, 1, new int[] {2}, new long[] {1});
+        Path f2 = write("v2.pth", file(beyond, keys(key(0)), record(1, 2, 3, 4)));
         assertThatThrownBy(() -> PthReader.read(f2)).isExactlyInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("a tensor reaches element 2 of a storage view of 2 elements");
     }
@@ -153,11 +144,8 @@ class LegacyPthReaderTest {
     @Test
     void refusesExpandedTensorsThatWouldOutgrowTheirStorage() throws IOException {
         // Stride 0 over one element: 2^30 elements from 4 bytes of data must not be allocated.
-        Pickle p = new Pickle().proto(2).orderedDict().mark().str("w")
-                .tensorV2(q -> q.legacyStorage("FloatStorage", key(0), "cpu", 1, null, 0, 0), 0,
-                        new int[] {1 << 30}, new long[] {0})
-                .setitems().stop();
-        Path file = write("expanded.pth", file(p.bytes(), keys(key(0)), record(1f)));
+        byte[] p = LegacyFiles.oneTensor(1, 0, new int[] {1 << 30}, new long[] {0});
+        Path file = write("expanded.pth", file(p, keys(key(0)), record(1f)));
         assertThatThrownBy(() -> PthReader.read(file)).isExactlyInstanceOf(InvalidFileException.class)
                 .hasMessage(file + ": tensor 'w' has 1073741824 elements, more than the 1 of its storage (zero or"
                         + " overlapping strides); such expanded tensors are not supported");

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,26 +44,20 @@ class LegacyPthSafetyTest {
 
     /** A well-formed one-tensor main pickle, key list and record. */
     private static byte[][] body() {
-        byte[] main = new Pickle().proto(2).orderedDict().mark().str("w")
-                .tensorV2(q -> q.legacyStorage("FloatStorage", key(0), "cpu", 2, null, 0, 0), 0, new int[] {2},
-                        new long[] {1})
-                .setitems().stop().bytes();
+        byte[] main = LegacyFiles.oneTensor(2, 0, new int[] {2}, new long[] {1});
         return new byte[][] {main, keys(key(0)), record(1f, 2f)};
     }
 
-    /** Heap bytes the current thread allocates while {@code read} runs (HotSpot's per-thread counter). */
+    /** Heap bytes the current thread allocates while {@code read} runs on {@code file}. */
     private static long allocatedBy(PthSafetyTest.ThrowingReader read, Path file) {
-        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "per-thread allocation counter");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-        long id = Thread.currentThread().getId();
-        long before = threads.getThreadAllocatedBytes(id);
+        long before = CorruptWeightsTest.allocatedBytes();
+        assumeTrue(before >= 0, "per-thread allocation counter");
         try {
             read.read(file);
         } catch (IOException e) {
             // the outcome is checked by the caller
         }
-        return threads.getThreadAllocatedBytes(id) - before;
+        return CorruptWeightsTest.allocatedBytes() - before;
     }
 
     private UnsafeCheckpointException refused(byte[] bytes, String reference) throws IOException {
@@ -137,10 +130,7 @@ class LegacyPthSafetyTest {
         assertThatThrownBy(() -> PthReader.read(f1)).isExactlyInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("claims 1099511627776 elements, but the pickle says 2");
         // Both claim 2^40 float32 elements: 4 TiB that the file does not hold.
-        byte[] main = new Pickle().proto(2).orderedDict().mark().str("w")
-                .tensorV2(q -> q.legacyStorage("FloatStorage", key(0), "cpu", huge, null, 0, 0), 0,
-                        new int[] {1}, new long[] {1})
-                .setitems().stop().bytes();
+        byte[] main = LegacyFiles.oneTensor(huge, 0, new int[] {1}, new long[] {1});
         Path f2 = Files.write(dir.resolve("huge2.pth"), LegacyFiles.file(main, b[1], claim, new byte[64]));
         assertThatThrownBy(() -> PthReader.read(f2)).isExactlyInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("truncated legacy checkpoint: storage '" + key(0)
@@ -166,41 +156,16 @@ class LegacyPthSafetyTest {
     void truncatedLegacyFilesGiveInvalidFileException(String model) throws IOException {
         byte[] full = legacy(model);
         int n = full.length;
-        int[] cuts = {1, 2, 3, 10, 14, 15, 16, 20, 60, 136, 137, 140, 500, 2000, 4000, 5000, 6000, 7000, 8000,
-            n / 3, n / 2, n - 1000, n - 9, n - 8, n - 1};
-        for (int cut : cuts) {
-            Path file = Files.write(dir.resolve(cut + "-" + model + ".pth"), Arrays.copyOf(full, cut));
-            assertThatThrownBy(() -> WeightFiles.read(file)).as("cut at %d", cut)
-                    .isExactlyInstanceOf(InvalidFileException.class).hasMessageStartingWith(file + ": ");
-            assertThatThrownBy(() -> ModelWeights.read(file)).as("cut at %d", cut)
-                    .isExactlyInstanceOf(InvalidFileException.class);
-        }
+        CorruptWeightsTest.assertTruncationsFail(dir, model + ".pth", full, 1, 2, 3, 10, 14, 15, 16, 20, 60, 136,
+                137, 140, 500, 2000, 4000, 5000, 6000, 7000, 8000, n / 3, n / 2, n - 1000, n - 9, n - 8, n - 1);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"odd", "tiny"})
     void corruptedLegacyFilesGiveInvalidFileExceptionOrValidWeights(String model) throws IOException {
         byte[] full = legacy(model);
-        int pickles = pickleRegion(full);
-        Random random = new Random(7);
-        Path file = dir.resolve(model + ".pth");
-        int failures = 0;
-        for (int trial = 0; trial < 300; trial++) {
-            byte[] bad = full.clone();
-            int at = trial < 240 ? random.nextInt(pickles + 600) : random.nextInt(full.length);
-            bad[at] = (byte) (trial % 2 == 0 ? random.nextInt(256) : bad[at] ^ (1 << random.nextInt(8)));
-            Files.write(file, bad);
-            assertThat(allocatedBy(WeightFiles::read, file)).as("byte %d corrupted", at).isLessThan(256L << 20);
-            try {
-                ModelWeights.read(file);
-            } catch (InvalidFileException e) {
-                failures++;
-                assertThat(e.getMessage()).startsWith(file + ": ");
-            } catch (Exception | Error e) {
-                fail("byte " + at + " corrupted: expected InvalidFileException, got " + e, e);
-            }
-        }
-        assertThat(failures).isPositive();
+        // Mostly in the pickles and the first records, where corruption changes control flow.
+        CorruptWeightsTest.assertCorruptionsFail(dir.resolve(model + ".pth"), full, pickleRegion(full) + 600, 300, 7);
     }
 
     /** Where the pickles end and the records begin: just after the key list's STOP. */
