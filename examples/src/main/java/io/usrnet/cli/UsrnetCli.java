@@ -77,6 +77,10 @@ public final class UsrnetCli {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
+        // DJL warns on every start that it found no CUDA driver; this CPU build never uses one
+        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
+        }
     }
 
     private static boolean isDebug(CommandLine.ParseResult parsed) {
