@@ -53,7 +53,7 @@ final class DegradeCommand implements Callable<Integer> {
         CliText.requireSigma(sigma);
         CliText.requireWritableOutput(output);
         ImageData hr = ImageFiles.read(input);
-        Kernel k = KernelFiles.read(kernel);
+        Kernel k = KernelFiles.read(kernel).requireBlur();
         Image blurred = protocol == Protocol.table1
                 ? Degradation.table1(hr.color(), k, scale)
                 : Degradation.decimate(Degradation.blur(hr.color(), k), scale);

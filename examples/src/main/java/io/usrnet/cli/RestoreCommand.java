@@ -80,7 +80,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "a default model is not shipped yet");
         }
         List<Path[]> jobs = plan();
-        Kernel k = KernelFiles.read(kernel);
+        Kernel k = KernelFiles.read(kernel).requireBlur();
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
         try (Restorer restorer = Restorer.builder().weights(weights).build()) {

@@ -50,7 +50,7 @@ final class SolveCommand implements Callable<Integer> {
         }
         CliText.requireWritableOutput(output);
         ImageData y = ImageFiles.read(input);
-        Kernel k = KernelFiles.read(kernel);
+        Kernel k = KernelFiles.read(kernel).requireBlur();
         Image x;
         if (estimate != null) {
             x = ImageFiles.read(estimate).color();

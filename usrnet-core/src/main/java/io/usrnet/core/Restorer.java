@@ -94,6 +94,7 @@ public final class Restorer implements AutoCloseable {
             throw new IllegalArgumentException("the network restores RGB or grey images, got " + lr.channels()
                     + " channels (keep an alpha channel aside)");
         }
+        kernel.requireBlur();
         Schedule schedule = options.schedule().orElseGet(() -> hyper.schedule(sigma255, scale));
         int n = options.iterations() == 0 ? schedule.iterations() : options.iterations();
         if (n > schedule.iterations()) {
