@@ -120,6 +120,23 @@ public final class Image {
         return new Image(1, height, width, Arrays.copyOfRange(data, c * plane, (c + 1) * plane));
     }
 
+    /**
+     * The largest absolute difference between corresponding samples of this image and
+     * {@code other} (computed in double; 0 for equal images).
+     *
+     * @throws IllegalArgumentException if the shapes differ
+     */
+    public double maxAbsDifference(Image other) {
+        if (channels != other.channels || height != other.height || width != other.width) {
+            throw new IllegalArgumentException("cannot compare a " + shape() + " image with a " + other.shape() + " image");
+        }
+        double m = 0;
+        for (int i = 0; i < data.length; i++) {
+            m = Math.max(m, Math.abs((double) data[i] - other.data[i]));
+        }
+        return m;
+    }
+
     /** True if every sample is finite (no NaN or infinity). */
     public boolean isFinite() {
         for (float v : data) {

@@ -95,19 +95,41 @@ public final class Kernel {
      * @throws IllegalArgumentException if the taps sum to zero (or so close that scaling is meaningless)
      */
     public Kernel normalized() {
-        double s = sum();
-        double scale = 0;
-        for (double v : values) {
-            scale += Math.abs(v);
-        }
-        if (!(Math.abs(s) > 1e-12 * scale) || s == 0) {
+        if (sumsToZero()) {
             throw new IllegalArgumentException("kernel sums to zero and cannot be normalised");
         }
+        double s = sum();
         double[] v = values.clone();
         for (int i = 0; i < v.length; i++) {
             v[i] /= s;
         }
         return new Kernel(height, width, v);
+    }
+
+    /**
+     * True if the taps sum to zero (or to less than 1e-9 of the sum of their magnitudes): such a
+     * kernel removes the image's mean, so it is no blur, and it cannot be normalised.
+     */
+    public boolean sumsToZero() {
+        double magnitude = 0;
+        for (double v : values) {
+            magnitude += Math.abs(v);
+        }
+        return !(Math.abs(sum()) > 1e-9 * magnitude);
+    }
+
+    /**
+     * Checks that this kernel can be a blur: its taps must not sum to zero ({@link #sumsToZero()}).
+     *
+     * @return this kernel
+     * @throws IllegalArgumentException with a message saying so, naming the sum
+     */
+    public Kernel requireBlur() {
+        if (sumsToZero()) {
+            throw new IllegalArgumentException("the " + shape() + " kernel sums to " + sum()
+                    + ": a blur kernel must not sum to zero (it would remove the image's mean)");
+        }
+        return this;
     }
 
     /** The taps' centre of mass as {row, column} (the taps must not sum to zero). */

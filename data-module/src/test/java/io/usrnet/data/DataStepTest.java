@@ -37,7 +37,7 @@ class DataStepTest {
         Image y = Fixtures.random(2, 6, 7, 3);
         Image x = Fixtures.random(2, 18, 21, 4);
         Image z = DataStep.prepare(Kernels.gaussian(5, 1.2), 3, y).step(x, 1e9);
-        assertThat(Fixtures.maxAbsDiff(z, x)).isLessThan(1e-7);
+        assertThat(z.maxAbsDifference(x)).isLessThan(1e-7);
     }
 
     @Test
@@ -45,7 +45,7 @@ class DataStepTest {
         Image y = Fixtures.random(1, 4, 5, 5);
         Image x = Fixtures.random(1, 8, 10, 6);
         Kernel zero = Kernel.of(3, 3, new double[9]);
-        assertThat(Fixtures.maxAbsDiff(DataStep.prepare(zero, 2, y).step(x, 0.01), x)).isLessThan(1e-7);
+        assertThat(DataStep.prepare(zero, 2, y).step(x, 0.01).maxAbsDifference(x)).isLessThan(1e-7);
     }
 
     /**
@@ -156,7 +156,7 @@ class DataStepTest {
         Image x = Degradation.upsampleNearest(lr, sf);
         for (int i = 1; i <= n; i++) {
             Image z = d.step(x, alphaBeta[i - 1]);
-            assertThat(Fixtures.maxAbsDiff(z, Fixtures.image(dir.resolve("z" + i + ".npy"))))
+            assertThat(z.maxAbsDifference(Fixtures.image(dir.resolve("z" + i + ".npy"))))
                     .as("z%d of %s", i, key).isLessThan(1e-5);
             x = Fixtures.image(dir.resolve("x" + i + ".npy"));
         }

@@ -57,7 +57,7 @@ class DegradationTest {
         assertThat(lr).isEqualTo(expected);
 
         Image lrFloat = Degradation.decimate(Degradation.blur(hr, k), sf);
-        assertThat(Fixtures.maxAbsDiff(lrFloat, Fixtures.image(dir.resolve("lr_float.npy")))).isLessThanOrEqualTo(1e-6);
+        assertThat(lrFloat.maxAbsDifference(Fixtures.image(dir.resolve("lr_float.npy")))).isLessThanOrEqualTo(1e-6);
     }
 
     @Test

@@ -87,14 +87,4 @@ final class Fixtures {
         return Kernel.of(h, w, v);
     }
 
-    static double maxAbsDiff(Image a, Image b) {
-        assertThat(a.shape()).isEqualTo(b.shape());
-        float[] x = a.toArray();
-        float[] y = b.toArray();
-        double m = 0;
-        for (int i = 0; i < x.length; i++) {
-            m = Math.max(m, Math.abs((double) x[i] - y[i]));
-        }
-        return m;
-    }
 }

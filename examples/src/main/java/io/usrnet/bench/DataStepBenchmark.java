@@ -62,7 +62,7 @@ public final class DataStepBenchmark {
                     }
                 }
                 System.out.printf(Locale.ROOT, "%-14s %-9s %14.2f %12.2f%n", size + "×" + size + "×3",
-                        parallel ? "pool" : "1", median(prep), median(step));
+                        parallel ? "pool" : "1", Timing.median(prep), Timing.median(step));
             }
         }
     }
@@ -76,9 +76,4 @@ public final class DataStepBenchmark {
         return Image.wrap(c, h, w, v);
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-    }
 }

@@ -10,17 +10,7 @@ import java.nio.file.Path;
 
 /** Shared option texts and argument checks of the subcommands. */
 final class CliText {
-    static final String KERNEL_SPEC = "a file (.npy, .txt matrix, grey .png/.tif normalised to sum 1, "
-            + "MATLAB .mat v5) or PATH.mat:VARIABLE[:INDEX] for a variable or a 1-based cell of a .mat "
-            + "file, e.g. kernels_12.mat:kernels:3.";
-
     private CliText() {
-    }
-
-    static void requireScale(int scale) {
-        if (scale < 1) {
-            throw new IllegalArgumentException("--scale must be a positive integer, got " + scale);
-        }
     }
 
     static void requireSigma(double sigma) {

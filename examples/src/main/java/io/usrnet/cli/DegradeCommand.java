@@ -2,13 +2,13 @@ package io.usrnet.cli;
 
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
-import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code usrnet degrade}: synthesise y = (x ⊗ k)↓s + n from a sharp image. */
@@ -26,11 +26,8 @@ final class DegradeCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "HR", description = "Sharp image: .png, .tif/.tiff or .npy.")
     Path input;
 
-    @Option(names = "--kernel", required = true, paramLabel = "K", description = "Blur kernel: " + CliText.KERNEL_SPEC)
-    String kernel;
-
-    @Option(names = "--scale", required = true, paramLabel = "S", description = "Integer scale factor s >= 1.")
-    int scale;
+    @Mixin
+    DegradationOptions degradation;
 
     @Option(names = "--sigma", required = true, paramLabel = "SIGMA",
             description = "Noise standard deviation in [0, 255] units (e.g. 2.55 = 1%% of the range).")
@@ -49,11 +46,11 @@ final class DegradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliText.requireScale(scale);
+        int scale = degradation.scale();
         CliText.requireSigma(sigma);
         CliText.requireWritableOutput(output);
         ImageData hr = ImageFiles.read(input);
-        Kernel k = KernelFiles.read(kernel);
+        Kernel k = degradation.kernel();
         Image blurred = protocol == Protocol.table1
                 ? Degradation.table1(hr.color(), k, scale)
                 : Degradation.decimate(Degradation.blur(hr.color(), k), scale);

@@ -5,7 +5,6 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
-import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -20,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,11 +38,8 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Degraded image (.png, .tif/.tiff, .jpg, .npy) or a directory of them.")
     Path input;
 
-    @Option(names = "--kernel", required = true, paramLabel = "K", description = "Blur kernel: " + CliText.KERNEL_SPEC)
-    String kernel;
-
-    @Option(names = "--scale", required = true, paramLabel = "S", description = "Integer scale factor s >= 1 (1 = deblurring).")
-    int scale;
+    @Mixin
+    DegradationOptions degradation;
 
     @Option(names = "--sigma", required = true, paramLabel = "SIGMA",
             description = "Noise level of the input in [0, 255] units (the network receives SIGMA/255).")
@@ -70,7 +67,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliText.requireScale(scale);
+        degradation.scale(); // checked before any file is read
         CliText.requireSigma(sigma);
         if (iterations < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
@@ -80,7 +77,7 @@ final class RestoreCommand implements Callable<Integer> {
                     + "a default model is not shipped yet");
         }
         List<Path[]> jobs = plan();
-        Kernel k = KernelFiles.read(kernel);
+        Kernel k = degradation.kernel();
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
         try (Restorer restorer = Restorer.builder().weights(weights).build()) {
@@ -118,8 +115,8 @@ final class RestoreCommand implements Callable<Integer> {
                 err.flush();
             });
         }
-        Image hr = restorer.restore(lr.color(), k, scale, sigma, options.build());
-        Image alpha = lr.hasAlpha() ? Degradation.upsampleNearest(lr.alpha(), scale) : null;
+        Image hr = restorer.restore(lr.color(), k, degradation.scale(), sigma, options.build());
+        Image alpha = lr.hasAlpha() ? Degradation.upsampleNearest(lr.alpha(), degradation.scale()) : null;
         ImageFiles.write(out, CliText.forOutput(out, hr, alpha, lr.format()));
         if (!quiet) {
             err.printf(Locale.ROOT, "%s: wrote %s (%d×%d, %.1f s)%n", label, out, hr.width(), hr.height(),

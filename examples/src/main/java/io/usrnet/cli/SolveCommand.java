@@ -2,7 +2,6 @@ package io.usrnet.cli;
 
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
-import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.DataStep;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
@@ -10,6 +9,7 @@ import io.usrnet.data.Kernel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code usrnet solve}: one closed-form data step, the library's learning-free restorer. */
@@ -23,13 +23,8 @@ final class SolveCommand implements Callable<Integer> {
             description = "Low-resolution (degraded) image: .png, .tif/.tiff or .npy.")
     Path input;
 
-    @Option(names = "--kernel", required = true, paramLabel = "K",
-            description = "Blur kernel: " + CliText.KERNEL_SPEC)
-    String kernel;
-
-    @Option(names = "--scale", required = true, paramLabel = "S",
-            description = "Integer scale factor s >= 1 (1 = deblurring only).")
-    int scale;
+    @Mixin
+    DegradationOptions degradation;
 
     @Option(names = "--alpha", required = true, paramLabel = "A", description = "Weight alpha > 0 of ||z - x||^2.")
     double alpha;
@@ -44,13 +39,13 @@ final class SolveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CliText.requireScale(scale);
+        int scale = degradation.scale();
         if (!(alpha > 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException("--alpha must be a finite number > 0, got " + alpha);
         }
         CliText.requireWritableOutput(output);
         ImageData y = ImageFiles.read(input);
-        Kernel k = KernelFiles.read(kernel);
+        Kernel k = degradation.kernel();
         Image x;
         if (estimate != null) {
             x = ImageFiles.read(estimate).color();

@@ -23,7 +23,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = UsrnetCli.Version.class,
         description = "Model-based deep unfolding image restoration (USRNet): undo a known blur kernel k, "
                 + "integer scale s and Gaussian noise level sigma, y = (x (*) k) down s + n.",
-        subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, TrainCommand.class,
+        subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, BenchCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class})
 public final class UsrnetCli {
     /** Exit status of a run that failed (bad input file, invalid values, I/O error). */
@@ -76,6 +77,10 @@ public final class UsrnetCli {
         }
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        // DJL warns on every start that it found no CUDA driver; this CPU build never uses one
+        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
         }
     }
 

@@ -89,6 +89,12 @@ class CliErrorsTest {
                 "--output", out);
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).containsIgnoringCase("nan");
+        Path zeroSum = dir.resolve("zero-sum.txt");
+        Files.writeString(zeroSum, "0 1 0\n0 -1 0\n0 0 0\n");
+        r = run("solve", "--input", CASE.resolve("y.npy"), "--kernel", zeroSum, "--scale", 2, "--alpha", 0.1,
+                "--output", out);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("must not sum to zero");
         assertThat(out).doesNotExist();
     }
 

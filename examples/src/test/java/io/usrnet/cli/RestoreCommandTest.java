@@ -2,7 +2,6 @@ package io.usrnet.cli;
 
 import static io.usrnet.cli.CliTestSupport.FIXTURES;
 import static io.usrnet.cli.CliTestSupport.run;
-import static io.usrnet.cli.SolveAndDegradeCommandTest.maxAbsDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.usrnet.data.io.NpyArray;
@@ -33,7 +32,7 @@ class RestoreCommandTest {
                 "--output", out);
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("iteration 1/").contains("wrote");
-        assertThat(maxAbsDiff(NpyArray.read(out).toImage(), NpyArray.read(c.resolve("out64.npy")).toImage()))
+        assertThat(NpyArray.read(out).toImage().maxAbsDifference(NpyArray.read(c.resolve("out64.npy")).toImage()))
                 .isLessThanOrEqualTo(1e-5);
     }
 
@@ -50,8 +49,7 @@ class RestoreCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
         for (String f : new String[] {"a.npy", "b.npy"}) {
-            assertThat(maxAbsDiff(NpyArray.read(out.resolve(f)).toImage(),
-                    NpyArray.read(c.resolve("out64.npy")).toImage())).isLessThanOrEqualTo(1e-5);
+            assertThat(NpyArray.read(out.resolve(f)).toImage().maxAbsDifference(NpyArray.read(c.resolve("out64.npy")).toImage())).isLessThanOrEqualTo(1e-5);
         }
         assertThat(out.resolve("notes.txt")).doesNotExist();
 

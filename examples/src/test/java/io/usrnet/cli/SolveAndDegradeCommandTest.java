@@ -23,7 +23,7 @@ class SolveAndDegradeCommandTest {
         CliTestSupport.Run r = run("solve", "--input", c.resolve("y.npy"), "--kernel", c.resolve("k.npy"),
                 "--scale", 2, "--alpha", 0.1, "--estimate", c.resolve("x.npy"), "--output", out);
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(maxAbsDiff(NpyArray.read(out).toImage(), NpyArray.read(c.resolve("z64.npy")).toImage()))
+        assertThat(NpyArray.read(out).toImage().maxAbsDifference(NpyArray.read(c.resolve("z64.npy")).toImage()))
                 .isLessThan(1e-5);
     }
 
@@ -37,7 +37,7 @@ class SolveAndDegradeCommandTest {
         CliTestSupport.Run r = run("solve", "--input", c.resolve("y.npy"), "--kernel", k, "--scale", 1,
                 "--alpha", 0.3, "--output", out);
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(maxAbsDiff(NpyArray.read(out).toImage(), NpyArray.read(c.resolve("y.npy")).toImage()))
+        assertThat(NpyArray.read(out).toImage().maxAbsDifference(NpyArray.read(c.resolve("y.npy")).toImage()))
                 .isLessThan(1e-6);
     }
 
@@ -60,7 +60,7 @@ class SolveAndDegradeCommandTest {
         CliTestSupport.Run r = run("degrade", "--input", c.resolve("hr.png"), "--kernel", c.resolve("k.npy"),
                 "--scale", 3, "--sigma", 0, "--output", out);
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(maxAbsDiff(NpyArray.read(out).toImage(), NpyArray.read(c.resolve("lr_float.npy")).toImage()))
+        assertThat(NpyArray.read(out).toImage().maxAbsDifference(NpyArray.read(c.resolve("lr_float.npy")).toImage()))
                 .isLessThan(1e-6);
     }
 
@@ -87,16 +87,6 @@ class SolveAndDegradeCommandTest {
         assertThat(Math.sqrt(ss / n0.length)).isCloseTo(0.1, org.assertj.core.data.Offset.offset(0.002));
     }
 
-    static double maxAbsDiff(Image a, Image b) {
-        assertThat(a.shape()).isEqualTo(b.shape());
-        float[] x = a.toArray();
-        float[] y = b.toArray();
-        double m = 0;
-        for (int i = 0; i < x.length; i++) {
-            m = Math.max(m, Math.abs(x[i] - y[i]));
-        }
-        return m;
-    }
 
     static int[] pixels(Path png) throws IOException {
         java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());

@@ -24,6 +24,21 @@ final class Blocks {
                 .build();
     }
 
+    /**
+     * The single input of a block, checked to be {@code [N, channels, H, W]} with {@code H, W ≥ 1}.
+     *
+     * @throws IllegalArgumentException naming {@code block} otherwise
+     */
+    static NDArray nchwInput(NDList inputs, long channels, String block) {
+        NDArray x = inputs.singletonOrThrow();
+        Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(1) != channels || s.get(2) < 1 || s.get(3) < 1) {
+            throw new IllegalArgumentException(
+                    block + " expects [N, " + channels + ", H, W] with H, W >= 1, got " + s);
+        }
+        return x;
+    }
+
     /** Runs a single-input, single-output block. */
     static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
         return block.forward(ps, new NDList(x), training, params).singletonOrThrow();

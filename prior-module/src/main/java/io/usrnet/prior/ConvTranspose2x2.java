@@ -73,11 +73,8 @@ public final class ConvTranspose2x2 extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        NDArray x = Blocks.nchwInput(inputs, inChannels, "ConvTranspose2x2");
         Shape s = x.getShape();
-        if (s.dimension() != 4 || s.get(1) != inChannels) {
-            throw new IllegalArgumentException("ConvTranspose2x2 expects [N, " + inChannels + ", H, W], got " + s);
-        }
         long n = s.get(0);
         long h = s.get(2);
         long w = s.get(3);

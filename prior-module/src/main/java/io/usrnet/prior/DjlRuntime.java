@@ -43,10 +43,15 @@ public final class DjlRuntime {
      * @throws IllegalStateException with an explanation if the engine cannot be loaded
      */
     public static Engine engine() {
+        return engine(ENGINE);
+    }
+
+    /** The named engine, failing with an explanation (package-private for the test of that message). */
+    static Engine engine(String name) {
         try {
-            return Engine.getEngine(ENGINE);
+            return Engine.getEngine(name);
         } catch (RuntimeException | LinkageError e) {
-            throw new IllegalStateException("cannot start DJL's PyTorch engine, which the ResUNet prior needs: "
+            throw new IllegalStateException("cannot start DJL's " + name + " engine, which the ResUNet prior needs: "
                     + e.getMessage() + ". The class path must hold ai.djl.pytorch:pytorch-engine 0.35.1, "
                     + "pytorch-jni 2.7.1-0.35.1 and pytorch-native-cpu 2.7.1 (classifier linux-x86_64); "
                     + "the native library is extracted into the DJL cache (~/.djl.ai or $DJL_CACHE_DIR), "

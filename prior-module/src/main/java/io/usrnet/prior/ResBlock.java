@@ -62,7 +62,7 @@ public final class ResBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        NDArray x = Blocks.nchwInput(inputs, channels, "ResBlock");
         NDArray a = Blocks.apply(conv0, parameterStore, x, training, params);
         NDArray r = Activation.relu(a);
         a.close();

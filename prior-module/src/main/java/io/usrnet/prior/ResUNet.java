@@ -170,6 +170,11 @@ public final class ResUNet implements AutoCloseable {
                 : names.subList(0, 5) + " and " + (names.size() - 5) + " more";
     }
 
+    /** Number of native arrays held by this network (its weights, between calls); for tests. */
+    int managedArrayCount() {
+        return manager.getManagedArrays().size();
+    }
+
     /** The underlying block, for tests in this package. */
     ResUNetBlock block() {
         return block;

@@ -48,6 +48,8 @@ public final class ResUNetBlock extends AbstractBlock {
         DjlRuntime.ensureOffline();
     }
 
+    private static final NDIndex ALL = new NDIndex("...");
+
     private final ResUNetConfig config;
     private final Conv2d head;
     private final List<List<Block>> down = new ArrayList<>();
@@ -145,7 +147,11 @@ public final class ResUNetBlock extends AbstractBlock {
         boolean gradMode = DjlRuntime.setGradMode(false);
         try {
             for (Map.Entry<String, float[]> e : values.entrySet()) {
-                stateDict.get(e.getKey()).getArray().set(FloatBuffer.wrap(e.getValue()));
+                NDArray target = stateDict.get(e.getKey()).getArray();
+                try (NDManager scratch = target.getManager().newSubManager()) {
+                    // an indexed copy (not NDArray.set(Buffer), which makes PyTorch print a deprecation warning)
+                    target.set(ALL, scratch.create(FloatBuffer.wrap(e.getValue()), target.getShape()));
+                }
             }
         } finally {
             DjlRuntime.setGradMode(gradMode);
@@ -187,12 +193,8 @@ public final class ResUNetBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDArray input = inputs.singletonOrThrow();
+        NDArray input = Blocks.nchwInput(inputs, config.inChannels(), "ResUNet");
         Shape s = input.getShape();
-        if (s.dimension() != 4 || s.get(1) != config.inChannels() || s.get(2) < 1 || s.get(3) < 1) {
-            throw new IllegalArgumentException("ResUNet expects [N, " + config.inChannels()
-                    + ", H, W] with H, W >= 1, got " + s);
-        }
         long h = s.get(2);
         long w = s.get(3);
         NDArray x = replicatePad(input, paddedSize(h) - h, paddedSize(w) - w);

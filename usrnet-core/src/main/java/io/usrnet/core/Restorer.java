@@ -9,7 +9,6 @@ import io.usrnet.data.Kernel;
 import io.usrnet.hyper.HyperNetwork;
 import io.usrnet.hyper.Schedule;
 import io.usrnet.prior.ResUNet;
-import io.usrnet.prior.ResUNetConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -38,7 +37,7 @@ public final class Restorer implements AutoCloseable {
     private Restorer(ModelWeights weights) {
         this.config = weights.config();
         this.hyper = weights.hyperNetwork();
-        this.prior = ResUNet.create(priorConfig(config), weights.priorParameters());
+        this.prior = ResUNet.create(config.priorConfig(), weights.priorParameters());
     }
 
     /** A builder; {@link Builder#weights(Path)} or {@link Builder#weights(ModelWeights)} is required. */
@@ -95,6 +94,7 @@ public final class Restorer implements AutoCloseable {
             throw new IllegalArgumentException("the network restores RGB or grey images, got " + lr.channels()
                     + " channels (keep an alpha channel aside)");
         }
+        kernel.requireBlur();
         Schedule schedule = options.schedule().orElseGet(() -> hyper.schedule(sigma255, scale));
         int n = options.iterations() == 0 ? schedule.iterations() : options.iterations();
         if (n > schedule.iterations()) {
@@ -131,11 +131,6 @@ public final class Restorer implements AutoCloseable {
     @Override
     public String toString() {
         return "Restorer[" + config + "]";
-    }
-
-    private static ResUNetConfig priorConfig(ModelConfig c) {
-        int[] nc = c.widths();
-        return ResUNetConfig.of(c.inChannels(), c.outChannels(), nc[0], nc[1], nc[2], nc[3], c.blocks());
     }
 
     private static Image replicate(Image grey, int channels) {

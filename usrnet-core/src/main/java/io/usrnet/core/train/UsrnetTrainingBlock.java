@@ -18,7 +18,6 @@ import io.usrnet.data.Kernel;
 import io.usrnet.prior.DjlRuntime;
 import io.usrnet.prior.ResUNet;
 import io.usrnet.prior.ResUNetBlock;
-import io.usrnet.prior.ResUNetConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,10 +62,8 @@ public final class UsrnetTrainingBlock extends AbstractBlock {
      */
     public UsrnetTrainingBlock(ModelConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        int[] nc = config.widths();
         this.hyper = addChildBlock("h", new HyperBlock(config.iterations(), config.hyperWidth()));
-        this.prior = addChildBlock("p", new ResUNetBlock(ResUNetConfig.of(config.inChannels(), config.outChannels(),
-                nc[0], nc[1], nc[2], nc[3], config.blocks())));
+        this.prior = addChildBlock("p", new ResUNetBlock(config.priorConfig()));
     }
 
     /** @return the architecture */

@@ -1,5 +1,6 @@
 package io.usrnet.core.weights;
 
+import io.usrnet.prior.ResUNetConfig;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -243,27 +244,7 @@ public final class ModelConfig {
      */
     public Map<String, int[]> tensorShapes() {
         Map<String, int[]> m = new LinkedHashMap<>();
-        m.put("p.m_head.weight", new int[] {widths[0], inChannels, 3, 3});
-        for (int level = 1; level <= 3; level++) {
-            int c = widths[level - 1];
-            String stage = "p.m_down" + level;
-            for (int i = 0; i < blocks; i++) {
-                putResBlock(m, resBlock(stage, i, false), c);
-            }
-            m.put(stage + "." + blocks + ".weight", new int[] {widths[level], c, 2, 2});
-        }
-        for (int i = 0; i < blocks; i++) {
-            putResBlock(m, resBlock("p.m_body", i, blocks == 1), widths[3]);
-        }
-        for (int level = 3; level >= 1; level--) {
-            int c = widths[level - 1];
-            String stage = "p.m_up" + level;
-            m.put(stage + ".0.weight", new int[] {widths[level], c, 2, 2});
-            for (int i = 1; i <= blocks; i++) {
-                putResBlock(m, resBlock(stage, i, false), c);
-            }
-        }
-        m.put("p.m_tail.weight", new int[] {outChannels, widths[0], 3, 3});
+        priorConfig().parameterShapes().forEach((name, shape) -> m.put("p." + name, shape));
         m.put("h.mlp.0.weight", new int[] {hyperWidth, 2, 1, 1});
         m.put("h.mlp.0.bias", new int[] {hyperWidth});
         m.put("h.mlp.2.weight", new int[] {hyperWidth, hyperWidth, 1, 1});
@@ -273,9 +254,9 @@ public final class ModelConfig {
         return Collections.unmodifiableMap(m);
     }
 
-    private static void putResBlock(Map<String, int[]> m, String block, int c) {
-        m.put(block + ".res.0.weight", new int[] {c, c, 3, 3});
-        m.put(block + ".res.2.weight", new int[] {c, c, 3, 3});
+    /** The prior's (ResUNet's) part of this configuration. */
+    public ResUNetConfig priorConfig() {
+        return ResUNetConfig.of(inChannels, outChannels, widths[0], widths[1], widths[2], widths[3], blocks);
     }
 
     /** The number of parameters of a model with this configuration (590,332 for USRNet-tiny). */

@@ -21,26 +21,33 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Reader for PyTorch checkpoints as written by {@code torch.save(model.state_dict(), path)} with
- * torch ≥ 1.6: a zip archive holding {@code <name>/data.pkl} (the pickled dict), one raw storage per
- * tensor in {@code <name>/data/<key>}, and optionally {@code <name>/byteorder}.
+ * Reader for PyTorch checkpoints as written by {@code torch.save(model.state_dict(), path)}: with
+ * torch ≥ 1.6 a zip archive holding {@code <name>/data.pkl} (the pickled dict), one raw storage per
+ * tensor in {@code <name>/data/<key>}, and optionally {@code <name>/byteorder}; with older torch (or
+ * {@code _use_new_zipfile_serialization=False}) the legacy format, a sequence of pickles followed by
+ * the raw storages (read with the same unpickler and the same rules).
  *
  * <p><b>Safety.</b> The pickle is read by an allow-listing unpickler: it accepts only
  * {@code collections.OrderedDict}, {@code torch._utils._rebuild_tensor_v2} /
- * {@code _rebuild_parameter} and the {@code torch.*Storage} type markers, plus plain data (numbers,
- * strings, tuples, lists, dicts). Any other reference ({@code os.system}, {@code builtins.eval},
- * a model class, ...) or object-building opcode stops the load with an
+ * {@code _rebuild_tensor} / {@code _rebuild_parameter} and the {@code torch.*Storage} type markers,
+ * plus plain data (numbers, strings, tuples, lists, dicts). Any other reference ({@code os.system},
+ * {@code builtins.eval}, a model class, ...) or object-building opcode stops the load with an
  * {@link UnsafeCheckpointException} before it is constructed; nothing is ever instantiated by name
- * and no code from the file runs. Tensor bytes are read only after the whole pickle was accepted.
+ * and no code from the file runs. The small pickles around a legacy file's main one (magic number,
+ * version, sys_info, storage keys) may hold plain data only. Tensor bytes are read only after the
+ * whole pickle was accepted, and only from storages whose size the file was checked to hold; a
+ * tensor may not have more elements than its storage (no zero-stride expansion), so every
+ * allocation is bounded by the size of the stored data.
  *
  * <p><b>Content.</b> The pickle must hold a state_dict (tensors by name), or a dict wrapping exactly
  * one under {@code state_dict}, {@code model_state_dict}, {@code model}, {@code params},
  * {@code params_ema} or {@code net} (one level deep; the rest of the wrapper, such as optimizer
  * state, is ignored). A {@code module.} prefix on every name (left by {@code nn.DataParallel}) is
  * removed. Tensors may be float32, float64, float16 or bfloat16 (converted to float32), with any
- * storage offset and any (non-negative) strides. The result carries no metadata.
+ * storage offset and any (non-negative) strides; legacy storage views and CUDA storages are read too.
+ * The result carries no metadata.
  *
- * <p>Legacy checkpoints (torch &lt; 1.6, not zip) and TorchScript archives are refused with a message
+ * <p>TorchScript archives and the tar format of the earliest torch releases are refused with a message
  * saying how to convert them. Every malformed or truncated file gives an {@link InvalidFileException}.
  */
 public final class PthReader {
@@ -51,26 +58,30 @@ public final class PthReader {
     private static final long MAX_PICKLE_BYTES = 64L << 20;
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-    static final String LEGACY_MESSAGE = "unsupported legacy PyTorch checkpoint format (written by torch < 1.6,"
-            + " not a zip archive); re-save it with torch >= 1.6: torch.save(torch.load(old), new)";
+    static final String TAR_MESSAGE = "unsupported PyTorch checkpoint format: a tar archive, as the earliest torch"
+            + " releases wrote; re-save it with a newer torch: torch.save(torch.load(old), new)";
 
     private PthReader() {
     }
 
     /**
-     * Reads the state_dict of a PyTorch zip checkpoint.
+     * Reads the state_dict of a PyTorch checkpoint, zip or legacy format (recognised by content).
      *
      * @throws java.nio.file.NoSuchFileException if the file does not exist
      * @throws UnsafeCheckpointException         if the pickle references anything a state_dict never does
-     * @throws InvalidFileException              if the file is not a zip checkpoint holding a state_dict
+     * @throws InvalidFileException              if the file is not a checkpoint holding a state_dict
      *                                           of floating-point tensors, or is corrupt or truncated
      * @throws IOException                       if the file cannot be read
      */
     public static StateDict read(Path file) throws IOException {
         byte[] head = WeightFiles.head(file);
+        if (WeightFiles.isLegacyPickle(head)) {
+            return LegacyPthReader.read(file);
+        }
         if (!WeightFiles.isZip(head)) {
-            throw new InvalidFileException(file, WeightFiles.isLegacyTorch(head) ? LEGACY_MESSAGE
-                    : "not a PyTorch checkpoint (expected the zip archive that torch.save writes)");
+            throw new InvalidFileException(file, WeightFiles.isTar(head) ? TAR_MESSAGE
+                    : "not a PyTorch checkpoint (expected the zip archive or the legacy pickle file that"
+                    + " torch.save writes)");
         }
         try (ZipFile zip = new ZipFile(file.toFile())) {
             return read(file, zip);
@@ -94,13 +105,8 @@ public final class PthReader {
             throw new InvalidFileException(file, "corrupt checkpoint: " + prefix + "data.pkl is not a valid pickle ("
                     + e.getMessage() + ")", e);
         }
-        Map<String, TensorRef> refs = selectStateDict(file, root);
-        Map<String, ByteBuffer> storages = new HashMap<>();
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
-            tensors.put(e.getKey(), materialize(file, zip, prefix, order, e.getKey(), e.getValue(), storages));
-        }
-        return new StateDict(tensors, Map.of());
+        return tensors(file, selectStateDict(file, root),
+                (storage, type) -> readStorage(file, zip, prefix + "data/" + storage.key(), storage, type, order));
     }
 
     /** The {@code <name>/} folder holding {@code data.pkl} (torch names it after the file or "archive"). */
@@ -159,7 +165,11 @@ public final class PthReader {
         }
     }
 
-    private static Map<String, TensorRef> selectStateDict(Path file, Object root) throws InvalidFileException {
+    /**
+     * The state_dict in an unpickled checkpoint: the dict itself, or the one under a known wrapper
+     * key, with a {@code module.} prefix removed.
+     */
+    static Map<String, TensorRef> selectStateDict(Path file, Object root) throws InvalidFileException {
         if (!(root instanceof Map<?, ?> map)) {
             throw new InvalidFileException(file, "not a state_dict: the checkpoint holds " + describe(root)
                     + " instead of a dict of tensors");
@@ -227,8 +237,28 @@ public final class PthReader {
         return b.append(')').toString();
     }
 
-    private static Tensor materialize(Path file, ZipFile zip, String prefix, ByteOrder order, String name,
-            TensorRef ref, Map<String, ByteBuffer> storages) throws IOException {
+    /** Supplies the bytes of a storage, in the byte order of the file; called once per storage key. */
+    interface StorageSource {
+        /**
+         * At least {@code storage.numel()} elements of {@code type} (the storage's float type).
+         *
+         * @throws InvalidFileException if they are missing or the storage is too large
+         */
+        ByteBuffer bytes(StorageRef storage, DType type) throws IOException;
+    }
+
+    /** The tensors of a state_dict, each copied out of its storage; the storages are read lazily. */
+    static StateDict tensors(Path file, Map<String, TensorRef> refs, StorageSource source) throws IOException {
+        Map<String, ByteBuffer> storages = new HashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
+            tensors.put(e.getKey(), materialize(file, e.getKey(), e.getValue(), storages, source));
+        }
+        return new StateDict(tensors, Map.of());
+    }
+
+    private static Tensor materialize(Path file, String name, TensorRef ref, Map<String, ByteBuffer> storages,
+            StorageSource source) throws IOException {
         StorageRef storage = ref.storage();
         DType type = storage.type().dtype();
         if (type == null) {
@@ -238,13 +268,9 @@ public final class PthReader {
         int[] shape = ref.shape();
         long[] stride = ref.stride();
         long count = 1;
-        long last = ref.offset();
         try {
-            for (int i = 0; i < shape.length; i++) {
-                count = Math.multiplyExact(count, shape[i]);
-                if (shape[i] > 0) {
-                    last = Math.addExact(last, Math.multiplyExact(shape[i] - 1L, stride[i]));
-                }
+            for (int d : shape) {
+                count = Math.multiplyExact(count, d);
             }
         } catch (ArithmeticException e) {
             count = Long.MAX_VALUE;
@@ -255,13 +281,21 @@ public final class PthReader {
         if (count == 0) {
             return Tensor.wrap(shape, new float[0]);
         }
+        long last = RestrictedUnpickler.lastElement(ref.offset(), shape, stride);
         if (last >= storage.numel()) {
             throw new InvalidFileException(file, "tensor '" + name + "' reaches element " + last
                     + " of a storage of " + storage.numel() + " elements");
         }
+        if (count > storage.numel()) {
+            // Only zero or overlapping strides get here; refusing them bounds every allocation by the
+            // size of the stored data.
+            throw new InvalidFileException(file, "tensor '" + name + "' has " + count + " elements, more than the "
+                    + storage.numel() + " of its storage (zero or overlapping strides); such expanded tensors"
+                    + " are not supported");
+        }
         ByteBuffer buf = storages.get(storage.key());
         if (buf == null) {
-            buf = readStorage(file, zip, prefix + "data/" + storage.key(), storage, type, order);
+            buf = source.bytes(storage, type);
             storages.put(storage.key(), buf);
         }
         int n = (int) count;

@@ -3,6 +3,7 @@ package io.usrnet.core.weights;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +13,12 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
-import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 
 /**
- * An unpickler for the {@code data.pkl} of a PyTorch zip checkpoint that accepts only what a
- * {@code state_dict} needs and refuses everything else before it is constructed.
+ * An unpickler for the pickles of PyTorch checkpoints (the {@code data.pkl} of a zip checkpoint, or
+ * the consecutive pickles of a legacy one) that accepts only what a {@code state_dict} needs and
+ * refuses everything else before it is constructed.
  *
  * <p>How it is safe: every opcode goes through {@link #dispatch(short)}, which handles itself each
  * opcode that could name or call something (GLOBAL, STACK_GLOBAL, REDUCE, BUILD, the persistent-id
@@ -39,16 +40,39 @@ import net.razorvine.pickle.Unpickler;
  */
 final class RestrictedUnpickler extends Unpickler {
 
-    /** A storage named by a persistent id: a zip entry {@code data/<key>} of {@code numel} elements. */
+    /**
+     * A storage named by a persistent id: a zip entry {@code data/<key>}, or the record {@code key}
+     * of a legacy file, of {@code numel} elements.
+     */
     record StorageRef(String key, StorageType type, long numel) {
     }
 
-    /** The result of {@code torch._utils._rebuild_tensor_v2}: a strided view of a storage. */
+    /**
+     * A legacy-format view of a storage: {@code numel} elements of {@code root} from element
+     * {@code start} on (written only by old torch versions).
+     */
+    record StorageView(StorageRef root, long start, long numel) {
+    }
+
+    /**
+     * The result of {@code torch._utils._rebuild_tensor_v2} (or the older {@code _rebuild_tensor}):
+     * a strided view of a storage; {@code offset} counts elements from the start of the storage.
+     */
     record TensorRef(StorageRef storage, long offset, int[] shape, long[] stride) {
     }
 
-    /** A {@code torch.*Storage} class; {@code dtype} is null for types that hold no floats. */
-    record StorageType(String name, DType dtype, String torchDtype) {
+    /**
+     * A {@code torch.*Storage} class; {@code dtype} is null for types that hold no floats;
+     * {@code elementSize} is the size of one element in bytes.
+     */
+    record StorageType(String name, DType dtype, String torchDtype, int elementSize) {
+    }
+
+    /**
+     * One pickle read from a longer byte sequence: its value, the index just past its STOP opcode,
+     * and the storages its persistent ids named, by key.
+     */
+    record Loaded(Object value, int end, Map<String, StorageRef> storages) {
     }
 
     /** Thrown when the pickle references or does something a state_dict never does. */
@@ -89,62 +113,110 @@ final class RestrictedUnpickler extends Unpickler {
             Map.entry(Opcodes.EMPTY_SET, "EMPTY_SET"), Map.entry(Opcodes.ADDITEMS, "ADDITEMS"),
             Map.entry(Opcodes.FROZENSET, "FROZENSET"));
 
+    /** Opcodes that name, call or build something, all refused in plain-data mode. */
+    private static final Map<Short, String> CODE_OPCODES = Map.of(
+            Opcodes.GLOBAL, "GLOBAL", Opcodes.STACK_GLOBAL, "STACK_GLOBAL", Opcodes.INST, "INST",
+            Opcodes.REDUCE, "REDUCE", Opcodes.BUILD, "BUILD", Opcodes.BINPERSID, "BINPERSID");
+
     private static final Pattern STORAGE_KEY = Pattern.compile("[A-Za-z0-9_]{1,64}");
 
-    private final ByteArrayInputStream bytes;
-    private final Map<String, StorageRef> storages = new HashMap<>();
+    /** How persistent ids are read, or null in plain-data mode (which refuses them). */
+    private enum Ids { ZIP, LEGACY }
 
-    private RestrictedUnpickler(byte[] pickle) {
-        this.bytes = new ByteArrayInputStream(pickle);
+    private final byte[] data;
+    private final ByteArrayInputStream bytes;
+    private final Ids ids;
+    /** What is being read, for messages: "data.pkl", or "the sys_info pickle" of a legacy file. */
+    private final String source;
+    private final Map<String, StorageRef> storages = new LinkedHashMap<>();
+    private final Map<String, StorageView> views = new HashMap<>();
+
+    private RestrictedUnpickler(byte[] data, int offset, Ids ids, String source) {
+        this.data = data;
+        this.bytes = new ByteArrayInputStream(data, offset, data.length - offset);
+        this.ids = ids;
+        this.source = source;
     }
 
     /**
-     * Unpickles {@code pickle}.
+     * Unpickles {@code pickle}, the {@code data.pkl} of a zip checkpoint.
      *
      * @throws Refusal         if it references anything outside the allow-list
      * @throws PickleException if it is corrupt (other runtime exceptions may also signal corruption)
      * @throws IOException     if it ends prematurely
      */
     static Object load(byte[] pickle) throws IOException {
-        RestrictedUnpickler u = new RestrictedUnpickler(pickle);
-        return u.load(u.bytes);
+        return new RestrictedUnpickler(pickle, 0, Ids.ZIP, "data.pkl").run().value();
+    }
+
+    /**
+     * Unpickles the main pickle of a legacy checkpoint, which starts at {@code data[offset]}; its
+     * persistent ids are the legacy 6-tuples, which may describe storage views.
+     *
+     * @throws Refusal         if it references anything outside the allow-list
+     * @throws PickleException if it is corrupt (other runtime exceptions may also signal corruption)
+     * @throws IOException     if it ends prematurely
+     */
+    static Loaded loadLegacy(byte[] data, int offset) throws IOException {
+        return new RestrictedUnpickler(data, offset, Ids.LEGACY, "the main pickle").run();
+    }
+
+    /**
+     * Unpickles a pickle of plain data only (numbers, strings, bytes, tuples, lists, dicts) that
+     * starts at {@code data[offset]}; {@code what} names it in messages ("the sys_info pickle").
+     *
+     * @throws Refusal         if it names, calls or builds anything, or uses a persistent id
+     * @throws PickleException if it is corrupt (other runtime exceptions may also signal corruption)
+     * @throws IOException     if it ends prematurely
+     */
+    static Loaded loadPlainData(byte[] data, int offset, String what) throws IOException {
+        return new RestrictedUnpickler(data, offset, null, what).run();
+    }
+
+    private Loaded run() throws IOException {
+        Object value = load(bytes);
+        return new Loaded(value, data.length - bytes.available(), Collections.unmodifiableMap(storages));
     }
 
     private static Map<String, Object> allowed() {
         Map<String, Object> m = new HashMap<>();
         for (PyFunction f : List.of(
                 new PyFunction("collections.OrderedDict", RestrictedUnpickler::orderedDict),
-                new PyFunction("torch._utils._rebuild_tensor_v2", RestrictedUnpickler::rebuildTensor),
+                new PyFunction("torch._utils._rebuild_tensor_v2", RestrictedUnpickler::rebuildTensorV2),
+                new PyFunction("torch._utils._rebuild_tensor", RestrictedUnpickler::rebuildTensor),
                 new PyFunction("torch._utils._rebuild_parameter", RestrictedUnpickler::rebuildParameter),
                 new PyFunction("torch._utils._rebuild_parameter_with_state", RestrictedUnpickler::rebuildParameter))) {
             m.put(f.name(), f);
         }
         Object[][] storages = {
-            {"FloatStorage", DType.F32, "float32"}, {"DoubleStorage", DType.F64, "float64"},
-            {"HalfStorage", DType.F16, "float16"}, {"BFloat16Storage", DType.BF16, "bfloat16"},
-            {"LongStorage", null, "int64"}, {"IntStorage", null, "int32"}, {"ShortStorage", null, "int16"},
-            {"CharStorage", null, "int8"}, {"ByteStorage", null, "uint8"}, {"BoolStorage", null, "bool"},
-            {"UntypedStorage", null, "untyped bytes"},
+            {"FloatStorage", DType.F32, "float32", 4}, {"DoubleStorage", DType.F64, "float64", 8},
+            {"HalfStorage", DType.F16, "float16", 2}, {"BFloat16Storage", DType.BF16, "bfloat16", 2},
+            {"LongStorage", null, "int64", 8}, {"IntStorage", null, "int32", 4}, {"ShortStorage", null, "int16", 2},
+            {"CharStorage", null, "int8", 1}, {"ByteStorage", null, "uint8", 1}, {"BoolStorage", null, "bool", 1},
+            {"UntypedStorage", null, "untyped bytes", 1},
         };
         for (Object[] s : storages) {
             String name = "torch." + s[0];
-            m.put(name, new StorageType(name, (DType) s[1], (String) s[2]));
+            m.put(name, new StorageType(name, (DType) s[1], (String) s[2], (Integer) s[3]));
         }
         return Map.copyOf(m);
     }
 
     /** The names this unpickler accepts in GLOBAL / STACK_GLOBAL, for messages. */
     static String allowedSummary() {
-        return "collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter"
-                + " and the torch.*Storage types";
+        return "collections.OrderedDict, torch._utils._rebuild_tensor_v2 / _rebuild_tensor,"
+                + " torch._utils._rebuild_parameter and the torch.*Storage types";
     }
 
     @Override
     protected Object dispatch(short key) throws IOException {
+        if (ids == null && CODE_OPCODES.containsKey(key)) {
+            refusePlainData(key);
+        }
         switch (key) {
             case Opcodes.GLOBAL -> {
-                String module = PickleUtils.readline(input);
-                String name = PickleUtils.readline(input);
+                String module = line();
+                String name = line();
                 stack.add(resolve(module, name));
             }
             case Opcodes.STACK_GLOBAL -> {
@@ -156,8 +228,8 @@ final class RestrictedUnpickler extends Unpickler {
                 stack.add(resolve(m, n));
             }
             case Opcodes.INST -> {
-                String module = PickleUtils.readline(input);
-                String name = PickleUtils.readline(input);
+                String module = line();
+                String name = line();
                 throw refusal(module + "." + name);
             }
             case Opcodes.REDUCE -> {
@@ -213,6 +285,40 @@ final class RestrictedUnpickler extends Unpickler {
         return NO_RETURN_VALUE;
     }
 
+    /**
+     * A newline-terminated name of GLOBAL / INST; a pickle cut inside it is corrupt (not a reference
+     * to the partial name).
+     */
+    private String line() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = input.read(); c != '\n'; c = input.read()) {
+            if (c < 0) {
+                throw new PickleException("pickle ends inside a GLOBAL name");
+            }
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    /** Refuses an opcode of {@link #CODE_OPCODES} in a plain-data pickle, naming what it references. */
+    private void refusePlainData(short key) throws IOException {
+        String reference = CODE_OPCODES.get(key);
+        if (key == Opcodes.GLOBAL || key == Opcodes.INST) {
+            String module = line();
+            reference = printable(module + "." + line());
+        } else if (key == Opcodes.STACK_GLOBAL && stack.size() >= 2) {
+            Object name = stack.pop();
+            Object module = stack.pop();
+            if (module instanceof String m && name instanceof String n) {
+                reference = printable(m + "." + n);
+            }
+        }
+        String what = key == Opcodes.GLOBAL || key == Opcodes.INST || key == Opcodes.STACK_GLOBAL
+                ? "references " + reference : "uses the pickle opcode " + reference;
+        throw new Refusal(reference, "refusing to load: " + source + " of the checkpoint " + what
+                + "; it may hold only plain data (numbers, strings, tuples, lists, dicts)");
+    }
+
     private static Object resolve(String module, String name) {
         Object value = ALLOWED.get(module + "." + name);
         if (value == null) {
@@ -228,7 +334,7 @@ final class RestrictedUnpickler extends Unpickler {
     }
 
     /** A name from the file, made safe to print: control characters escaped, length capped. */
-    private static String printable(String s) {
+    static String printable(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && b.length() < 120; i++) {
             char c = s.charAt(i);
@@ -313,10 +419,16 @@ final class RestrictedUnpickler extends Unpickler {
         }
     }
 
+    private String end() {
+        return ids == Ids.ZIP ? "data.pkl" : "the file";
+    }
+
     @Override
     protected Object persistentLoad(Object pid) {
-        // torch.save writes ('storage', storage_type, key, location, numel) for every storage.
-        if (!(pid instanceof Object[] t) || t.length != 5 || !"storage".equals(t[0])) {
+        // torch.save writes ('storage', storage_type, key, location, numel) for every storage; the
+        // legacy format adds view_metadata: None, or (view_key, offset, view_numel).
+        int length = ids == Ids.ZIP ? 5 : 6;
+        if (!(pid instanceof Object[] t) || t.length != length || !"storage".equals(t[0])) {
             throw new PickleException("unexpected persistent id (not a torch storage reference)");
         }
         if (!(t[1] instanceof StorageType type)) {
@@ -326,12 +438,33 @@ final class RestrictedUnpickler extends Unpickler {
         if (!(t[2] instanceof String key) || !STORAGE_KEY.matcher(key).matches()) {
             throw new PickleException("invalid storage key in persistent id");
         }
+        if (!(t[3] instanceof String)) {
+            throw new PickleException("invalid storage location in persistent id");
+        }
         long numel = nonNegative(t[4], "storage size");
         StorageRef ref = storages.computeIfAbsent(key, k -> new StorageRef(k, type, numel));
         if (!ref.type().equals(type) || ref.numel() != numel) {
             throw new PickleException("storage " + key + " is referenced with two different types or sizes");
         }
-        return ref;
+        return ids == Ids.LEGACY && t[5] != null ? view(ref, t[5]) : ref;
+    }
+
+    /** The view {@code (view_key, offset, view_numel)} of a legacy storage reference. */
+    private StorageView view(StorageRef root, Object metadata) {
+        if (!(metadata instanceof Object[] m) || m.length != 3 || !(m[0] instanceof String key)) {
+            throw new PickleException("invalid storage view in persistent id");
+        }
+        long start = nonNegative(m[1], "storage view offset");
+        long numel = nonNegative(m[2], "storage view size");
+        if (start > root.numel() || numel > root.numel() - start) {
+            throw new PickleException("storage view " + printable(key) + " (elements " + start + " to " + start
+                    + " + " + numel + ") lies outside its storage of " + root.numel() + " elements");
+        }
+        StorageView view = views.computeIfAbsent(key, k -> new StorageView(root, start, numel));
+        if (!view.equals(new StorageView(root, start, numel))) {
+            throw new PickleException("storage view " + printable(key) + " is referenced with two different extents");
+        }
+        return view;
     }
 
     @SuppressWarnings("unchecked")
@@ -351,17 +484,30 @@ final class RestrictedUnpickler extends Unpickler {
     }
 
     /** {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, hooks[, metadata])}. */
-    private static Object rebuildTensor(Object[] args) {
+    private static Object rebuildTensorV2(Object[] args) {
         if (args.length < 6 || args.length > 7) {
             throw new PickleException("_rebuild_tensor_v2 called with " + args.length + " arguments");
         }
-        if (!(args[0] instanceof StorageRef storage)) {
-            throw new PickleException("_rebuild_tensor_v2 called without a storage");
+        return tensor("_rebuild_tensor_v2", args);
+    }
+
+    /** {@code _rebuild_tensor(storage, storage_offset, size, stride)}, as torch &lt; 0.4 wrote tensors. */
+    private static Object rebuildTensor(Object[] args) {
+        if (args.length != 4) {
+            throw new PickleException("_rebuild_tensor called with " + args.length + " arguments");
+        }
+        return tensor("_rebuild_tensor", args);
+    }
+
+    /** The tensor of {@code (storage, storage_offset, size, stride, ...)}. */
+    private static TensorRef tensor(String function, Object[] args) {
+        if (!(args[0] instanceof StorageRef) && !(args[0] instanceof StorageView)) {
+            throw new PickleException(function + " called without a storage");
         }
         long offset = nonNegative(args[1], "storage offset");
         if (!(args[2] instanceof Object[] size) || !(args[3] instanceof Object[] stride)
                 || size.length != stride.length) {
-            throw new PickleException("_rebuild_tensor_v2 called with an invalid size or stride");
+            throw new PickleException(function + " called with an invalid size or stride");
         }
         int[] shape = new int[size.length];
         long[] strides = new long[size.length];
@@ -373,7 +519,34 @@ final class RestrictedUnpickler extends Unpickler {
             shape[i] = (int) d;
             strides[i] = nonNegative(stride[i], "tensor stride");
         }
-        return new TensorRef(storage, offset, shape, strides);
+        if (args[0] instanceof StorageView view) {
+            long last = lastElement(offset, shape, strides);
+            if (last >= view.numel()) {
+                throw new PickleException("a tensor reaches element " + last + " of a storage view of "
+                        + view.numel() + " elements");
+            }
+            return new TensorRef(view.root(), Math.addExact(view.start(), offset), shape, strides);
+        }
+        return new TensorRef((StorageRef) args[0], offset, shape, strides);
+    }
+
+    /**
+     * The storage index of the last element of a strided tensor: -1 if it has no elements,
+     * {@link Long#MAX_VALUE} if the index overflows.
+     */
+    static long lastElement(long offset, int[] shape, long[] stride) {
+        long last = offset;
+        try {
+            for (int i = 0; i < shape.length; i++) {
+                if (shape[i] == 0) {
+                    return -1;
+                }
+                last = Math.addExact(last, Math.multiplyExact(shape[i] - 1L, stride[i]));
+            }
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+        return last;
     }
 
     /** {@code _rebuild_parameter(data, requires_grad, hooks[, state])}: the tensor itself. */

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * Reads a weights file in whichever supported format it is, recognised by its content (not its
- * name): a {@code .safetensors} file ({@link SafeTensors}) or a PyTorch zip checkpoint
- * ({@link PthReader}).
+ * name): a {@code .safetensors} file ({@link SafeTensors}) or a PyTorch checkpoint, zip or legacy
+ * format ({@link PthReader}).
  */
 public final class WeightFiles {
     private static final int HEAD = 512;
@@ -36,11 +36,11 @@ public final class WeightFiles {
         if (isSafeTensors(head)) {
             return SafeTensors.read(file);
         }
-        if (isLegacyTorch(head)) {
-            throw new InvalidFileException(file, PthReader.LEGACY_MESSAGE);
+        if (isLegacyPickle(head) || isTar(head)) {
+            return PthReader.read(file);
         }
         throw new InvalidFileException(file, head.length == 0 ? "empty file, not a weights file"
-                : "not a weights file: expected a .safetensors file or a PyTorch .pth checkpoint (zip)");
+                : "not a weights file: expected a .safetensors file or a PyTorch .pth checkpoint");
     }
 
     /** Fails with a clear message for a missing file or a directory. */
@@ -79,10 +79,13 @@ public final class WeightFiles {
         return i < head.length && head[i] == '{';
     }
 
-    /** torch &lt; 1.6 files: a bare pickle stream (protocol opcode first), or the older tar archive. */
-    static boolean isLegacyTorch(byte[] head) {
-        boolean pickle = head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5;
-        boolean tar = head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
-        return pickle || tar;
+    /** A legacy (torch &lt; 1.6) checkpoint: a bare pickle stream, protocol opcode first. */
+    static boolean isLegacyPickle(byte[] head) {
+        return head.length >= 2 && (head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5;
+    }
+
+    /** A tar archive, as the earliest torch releases saved checkpoints. */
+    static boolean isTar(byte[] head) {
+        return head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
     }
 }

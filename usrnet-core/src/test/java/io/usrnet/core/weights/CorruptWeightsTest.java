@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.usrnet.data.io.InvalidFileException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Truncated and corrupted weight files fail with InvalidFileException, never anything else. */
 class CorruptWeightsTest {
+    /** The most a read of a corrupted fixture may allocate. */
+    private static final long MAX_ALLOCATION = 256L << 20;
+
     @TempDir
     Path dir;
 
@@ -25,15 +29,8 @@ class CorruptWeightsTest {
     void truncatedFilesGiveInvalidFileException(String name) throws IOException {
         byte[] full = Files.readAllBytes(WEIGHTS.resolve(name));
         int n = full.length;
-        int[] cuts = {1, 2, 4, 7, 8, 9, 30, 100, 1000, 3000, 4600, n / 3, n / 2, n - 4096, n - 100, n - 22, n - 1};
-        for (int cut : cuts) {
-            Path file = dir.resolve(cut + "-" + name);
-            Files.write(file, Arrays.copyOf(full, cut));
-            assertThatThrownBy(() -> WeightFiles.read(file)).as("cut at %d", cut)
-                    .isInstanceOf(InvalidFileException.class).hasMessageStartingWith(file + ": ");
-            assertThatThrownBy(() -> ModelWeights.read(file)).as("cut at %d", cut)
-                    .isInstanceOf(InvalidFileException.class);
-        }
+        assertTruncationsFail(dir, name, full,
+                1, 2, 4, 7, 8, 9, 30, 100, 1000, 3000, 4600, n / 3, n / 2, n - 4096, n - 100, n - 22, n - 1);
     }
 
     @ParameterizedTest
@@ -42,14 +39,34 @@ class CorruptWeightsTest {
         byte[] full = Files.readAllBytes(WEIGHTS.resolve(name));
         // The pickle / JSON header and the zip structures are where corruption changes control flow.
         int region = name.endsWith(".pth") ? 6000 : 2600;
-        Random random = new Random(42);
-        Path file = dir.resolve(name);
+        assertCorruptionsFail(dir.resolve(name), full, region, 200, 42);
+    }
+
+    /** Each prefix of {@code full} cut at {@code cuts} fails to load with an InvalidFileException naming it. */
+    static void assertTruncationsFail(Path dir, String name, byte[] full, int... cuts) throws IOException {
+        for (int cut : cuts) {
+            Path file = Files.write(dir.resolve(cut + "-" + name), Arrays.copyOf(full, cut));
+            assertThatThrownBy(() -> WeightFiles.read(file)).as("cut at %d", cut)
+                    .isExactlyInstanceOf(InvalidFileException.class).hasMessageStartingWith(file + ": ");
+            assertThatThrownBy(() -> ModelWeights.read(file)).as("cut at %d", cut)
+                    .isExactlyInstanceOf(InvalidFileException.class);
+        }
+    }
+
+    /**
+     * {@code trials} copies of {@code full}, each with one byte changed (the first three quarters
+     * within its first {@code region} bytes), written to {@code file}: each loads or fails with an
+     * InvalidFileException (nothing else), allocating at most 256 MiB; at least one fails.
+     */
+    static void assertCorruptionsFail(Path file, byte[] full, int region, int trials, long seed) throws IOException {
+        Random random = new Random(seed);
         int failures = 0;
-        for (int trial = 0; trial < 200; trial++) {
+        for (int trial = 0; trial < trials; trial++) {
             byte[] bad = full.clone();
-            int at = trial < 150 ? random.nextInt(region) : random.nextInt(full.length);
+            int at = trial < trials * 3 / 4 ? random.nextInt(region) : random.nextInt(full.length);
             bad[at] = (byte) (trial % 2 == 0 ? random.nextInt(256) : bad[at] ^ (1 << random.nextInt(8)));
             Files.write(file, bad);
+            long before = allocatedBytes();
             try {
                 ModelWeights.read(file);
             } catch (InvalidFileException e) {
@@ -58,7 +75,20 @@ class CorruptWeightsTest {
             } catch (Exception | Error e) {
                 fail("byte " + at + " corrupted: expected InvalidFileException, got " + e, e);
             }
+            if (before >= 0) {
+                assertThat(allocatedBytes() - before).as("bytes allocated, byte %d corrupted", at)
+                        .isLessThan(MAX_ALLOCATION);
+            }
         }
         assertThat(failures).isPositive();
+    }
+
+    /** Heap bytes allocated so far by the current thread, or -1 where the JVM does not count them. */
+    static long allocatedBytes() {
+        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
+            return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        }
+        return -1;
     }
 }

@@ -191,9 +191,10 @@ class PthReaderTest {
         Path junk = dir.resolve("junk.bin");
         Files.writeString(junk, "hello, I am not weights");
         assertThatThrownBy(() -> WeightFiles.read(junk)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(junk + ": not a weights file: expected a .safetensors file or a PyTorch .pth checkpoint (zip)");
+                .hasMessage(junk + ": not a weights file: expected a .safetensors file or a PyTorch .pth checkpoint");
         assertThatThrownBy(() -> PthReader.read(junk)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(junk + ": not a PyTorch checkpoint (expected the zip archive that torch.save writes)");
+                .hasMessage(junk + ": not a PyTorch checkpoint (expected the zip archive or the legacy pickle file"
+                        + " that torch.save writes)");
         Path empty = Files.createFile(dir.resolve("empty.pth"));
         assertThatThrownBy(() -> WeightFiles.read(empty)).hasMessage(empty + ": empty file, not a weights file");
         assertThatThrownBy(() -> WeightFiles.read(dir)).isExactlyInstanceOf(InvalidFileException.class)

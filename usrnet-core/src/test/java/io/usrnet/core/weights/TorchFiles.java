@@ -76,12 +76,15 @@ final class TorchFiles {
             return this;
         }
 
-        /** BININT1 / BININT. */
+        /** BININT1 / BININT / LONG1. */
         Pickle integer(long v) {
             if (v >= 0 && v < 256) {
                 return raw('K', (int) v);
             }
-            int i = Math.toIntExact(v);
+            if (v != (int) v) {
+                return long1(java.math.BigInteger.valueOf(v));
+            }
+            int i = (int) v;
             return raw('J', i & 0xff, i >>> 8 & 0xff, i >>> 16 & 0xff, i >>> 24);
         }
 
@@ -95,6 +98,32 @@ final class TorchFiles {
 
         Pickle newFalse() {
             return raw(0x89);
+        }
+
+        Pickle newTrue() {
+            return raw(0x88);
+        }
+
+        /** LONG1 of a non-negative integer (little-endian two's complement, as pickle writes it). */
+        Pickle long1(java.math.BigInteger v) {
+            byte[] be = v.toByteArray();
+            raw(0x8a, be.length);
+            for (int i = be.length - 1; i >= 0; i--) {
+                raw(be[i] & 0xff);
+            }
+            return this;
+        }
+
+        Pickle emptyList() {
+            return raw(']');
+        }
+
+        Pickle appends() {
+            return raw('e');
+        }
+
+        Pickle build() {
+            return raw('b');
         }
 
         Pickle emptyDict() {
@@ -120,16 +149,39 @@ final class TorchFiles {
 
         /** _rebuild_tensor_v2(('storage', torch.&lt;type&gt;, key, 'cpu', numel), offset, shape, stride, False, OrderedDict()). */
         Pickle tensor(String storageType, String key, long numel, long offset, int[] shape, long[] stride) {
+            return tensorV2(q -> q.mark().str("storage").global("torch", storageType).str(key).str("cpu")
+                    .integer(numel).tuple().raw('Q'), offset, shape, stride);
+        }
+
+        /** _rebuild_tensor_v2(storage, offset, shape, stride, False, OrderedDict()), the storage pushed by {@code storage}. */
+        Pickle tensorV2(java.util.function.Consumer<Pickle> storage, long offset, int[] shape, long[] stride) {
             global("torch._utils", "_rebuild_tensor_v2").mark();
-            mark().str("storage").global("torch", storageType).str(key).str("cpu").integer(numel).tuple();
-            raw('Q');
-            integer(offset);
+            storage.accept(this);
+            integer(offset).ints(dims(shape)).ints(stride).newFalse().orderedDict();
+            return tuple().reduce();
+        }
+
+        /**
+         * A legacy persistent id, BINPERSID of ('storage', torch.&lt;type&gt;, key, location, numel, view),
+         * view None when {@code viewKey} is null, else (viewKey, viewStart, viewNumel).
+         */
+        Pickle legacyStorage(String type, String key, String location, long numel, String viewKey, long viewStart,
+                long viewNumel) {
+            mark().str("storage").global("torch", type).str(key).str(location).integer(numel);
+            if (viewKey == null) {
+                raw('N');
+            } else {
+                str(viewKey).integer(viewStart).integer(viewNumel).raw(0x87);
+            }
+            return tuple().raw('Q');
+        }
+
+        private static long[] dims(int[] shape) {
             long[] dims = new long[shape.length];
             for (int i = 0; i < shape.length; i++) {
                 dims[i] = shape[i];
             }
-            ints(dims).ints(stride).newFalse().orderedDict();
-            return tuple().reduce();
+            return dims;
         }
 
         /** A contiguous float32 tensor on its own storage. */

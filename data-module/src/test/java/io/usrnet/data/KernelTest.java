@@ -1,0 +1,36 @@
+package io.usrnet.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class KernelTest {
+    @Test
+    void zeroSumKernelsAreNoBlur() {
+        Kernel gradient = Kernel.of(new double[][] {{0, 1, 0}, {0, -1, 0}});
+        assertThat(gradient.sumsToZero()).isTrue();
+        assertThatThrownBy(gradient::requireBlur).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2×3 kernel sums to 0.0").hasMessageContaining("must not sum to zero");
+        assertThatThrownBy(gradient::normalized).hasMessageContaining("sums to zero");
+
+        Kernel bicubicLike = Kernel.of(new double[][] {{-0.1, 0.6, -0.1}, {0.1, 0.4, 0.1}});
+        assertThat(bicubicLike.sumsToZero()).isFalse();
+        assertThat(bicubicLike.requireBlur()).isSameAs(bicubicLike);
+        assertThat(bicubicLike.normalized().sum()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-15));
+    }
+
+    @Test
+    void rejectsNonFiniteAndRaggedTaps() {
+        assertThatThrownBy(() -> Kernel.of(1, 2, new double[] {0.5, Double.NaN}))
+                .hasMessageContaining("NaN or infinite");
+        assertThatThrownBy(() -> Kernel.of(new double[][] {{1, 2}, {3}})).hasMessageContaining("rows differ");
+        assertThatThrownBy(() -> Kernel.of(0, 3, new double[0])).hasMessageContaining("must be positive");
+    }
+
+    @Test
+    void centroidOfAnOffCentreKernel() {
+        Kernel k = Kernel.of(new double[][] {{0, 0, 0}, {0, 0, 3}, {0, 0, 1}});
+        assertThat(k.centroid()).containsExactly(1.25, 2.0);
+    }
+}

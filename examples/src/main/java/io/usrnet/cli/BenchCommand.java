@@ -1,0 +1,40 @@
+package io.usrnet.cli;
+
+import io.usrnet.bench.DataStepBenchmark;
+import io.usrnet.bench.PriorBenchmark;
+import io.usrnet.bench.RestoreBenchmark;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code usrnet bench}: the speed benchmarks, printing tables to stdout. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Speed benchmarks (print figures; nothing is asserted).",
+            "data: the closed-form data step (prepare and one step) at HR 512² and 1024² ×3, s = 4.",
+            "prior: one ResUNet pass, tiny and full configurations, HR 256² and 512², with GFLOP/s and the "
+                    + "engine's fp32 matrix-product peak.",
+            "restore: a whole restoration, tiny on 128² ×4 and full on 64² ×4, split into data step, prior "
+                    + "and the rest."})
+final class BenchCommand implements Callable<Integer> {
+    /** Benchmarks. */
+    enum Which { data, prior, restore }
+
+    @Parameters(index = "0", paramLabel = "WHICH", description = "One of: ${COMPLETION-CANDIDATES}.")
+    Which which;
+
+    @Parameters(index = "1..*", paramLabel = "ARG",
+            description = "Arguments of the benchmark (first: the number of timed repeats).")
+    List<String> args = List.of();
+
+    @Override
+    public Integer call() {
+        String[] a = args.toArray(String[]::new);
+        switch (which) {
+            case data -> DataStepBenchmark.main(a);
+            case prior -> PriorBenchmark.main(a);
+            case restore -> RestoreBenchmark.main(a);
+        }
+        return 0;
+    }
+}
