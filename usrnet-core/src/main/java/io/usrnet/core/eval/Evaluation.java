@@ -85,7 +85,7 @@ public final class Evaluation {
         }
         List<Path> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(Files::isRegularFile).filter(Evaluation::isImage).sorted().forEach(all::add);
+            files.filter(Files::isRegularFile).filter(ImageFormat::isReadable).sorted().forEach(all::add);
         }
         if (all.isEmpty()) {
             throw new IllegalArgumentException("no images in " + dir + " (looked for "
@@ -120,11 +120,6 @@ public final class Evaluation {
         return setting.sigma255() > 0 ? Degradation.addGaussianNoise(lr, setting.sigma255(), seed) : lr;
     }
 
-    /** The HR image cropped as {@link Degradation#table1} crops it (a multiple of lcm(s, 8)). */
-    public static Image cropForScale(Image hr, int scale) {
-        return Degradation.modcrop(hr, lcm(scale, 8));
-    }
-
     /**
      * Runs the evaluation.
      *
@@ -144,7 +139,7 @@ public final class Evaluation {
                 Image hr = asRgb(ImageFiles.readImage(file));
                 for (Setting setting : settings) {
                     int s = setting.scale();
-                    Image reference = cropForScale(hr, s);
+                    Image reference = Degradation.table1Crop(hr, s);
                     for (Map.Entry<Integer, Kernel> e : kernels.entrySet()) {
                         int k = e.getKey();
                         Image lr = degrade(hr, e.getValue(), setting, noiseSeed(name, k, setting));
@@ -188,26 +183,6 @@ public final class Evaluation {
             img.copyTo(v, c * plane);
         }
         return Image.wrap(3, img.height(), img.width(), v);
-    }
-
-    private static int lcm(int a, int b) {
-        int x = a;
-        int y = b;
-        while (y != 0) {
-            int t = x % y;
-            x = y;
-            y = t;
-        }
-        return a / x * b;
-    }
-
-    private static boolean isImage(Path f) {
-        try {
-            ImageFormat.forPath(f);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /** Builder of {@link Evaluation}. */
