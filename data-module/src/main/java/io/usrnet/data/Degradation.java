@@ -297,6 +297,19 @@ public final class Degradation {
         return Image.wrap(channels, oh, ow, out);
     }
 
+    /**
+     * The high-resolution image cropped as {@link #table1} crops it before blurring: bottom rows and
+     * right columns removed down to a multiple of lcm(s, 8); the reference image to score a
+     * restoration of {@code table1(hr, k, s)} against.
+     *
+     * @throws IllegalArgumentException if s &lt; 1 or hr is smaller than lcm(s, 8)
+     */
+    public static Image table1Crop(Image hr, int s) {
+        requireNonNull(hr);
+        Checks.requirePositive("scale", s);
+        return modcrop(hr, lcm(s, 8));
+    }
+
     /** The integer values round(255·x), checking that x holds 8-bit values q/255. */
     private static int[] eightBit(Image x) {
         float[] src = x.buffer();

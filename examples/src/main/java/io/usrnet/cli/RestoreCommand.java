@@ -152,7 +152,7 @@ final class RestoreCommand implements Callable<Integer> {
         List<Path[]> jobs = new ArrayList<>();
         try (Stream<Path> files = Files.list(input)) {
             for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-                if (!Files.isRegularFile(f) || !isImage(f)) {
+                if (!Files.isRegularFile(f) || !ImageFormat.isReadable(f)) {
                     continue;
                 }
                 String name = f.getFileName().toString();
@@ -168,14 +168,5 @@ final class RestoreCommand implements Callable<Integer> {
                     + String.join(", ", ImageFormat.readableExtensions()) + ")");
         }
         return jobs;
-    }
-
-    private static boolean isImage(Path f) {
-        try {
-            ImageFormat.forPath(f);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

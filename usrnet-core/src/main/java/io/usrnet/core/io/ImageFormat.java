@@ -87,6 +87,17 @@ public enum ImageFormat {
                 + (ext.isEmpty() ? "(none)" : "'." + ext + "'") + "; supported: " + String.join(", ", readableExtensions()));
     }
 
+    /** Whether a file's extension is one of {@link #readableExtensions()} (the file itself is not opened). */
+    public static boolean isReadable(Path file) {
+        String ext = extension(file);
+        for (ImageFormat f : values()) {
+            if (f.extensions.contains(ext)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The format of a file to be written, from its extension.
      *

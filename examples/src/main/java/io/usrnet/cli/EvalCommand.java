@@ -1,0 +1,173 @@
+package io.usrnet.cli;
+
+import io.usrnet.core.eval.Evaluation;
+import io.usrnet.core.eval.EvaluationResult;
+import io.usrnet.core.eval.Method;
+import io.usrnet.core.eval.Progress;
+import io.usrnet.core.eval.Score;
+import io.usrnet.core.eval.Setting;
+import io.usrnet.core.eval.Table1Report;
+import io.usrnet.core.io.KernelFiles;
+import io.usrnet.core.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code usrnet eval}: the Table-1 benchmark (PROTOCOL.md §2) of USRNet and baselines on an image folder. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = {
+            "Table-1 evaluation: degrade every HR image of a folder (crop to a multiple of lcm(s, 8), 8-bit blur "
+                    + "truncated, upper-left decimation, seeded Gaussian noise SIGMA/255 when SIGMA > 0), restore it "
+                    + "with each method and score it on 8 bits: RGB PSNR with a border of s^2 (the table), Y-PSNR "
+                    + "and SSIM with a border of s (the CSV).",
+            "Writes OUT/table1.md (methods x settings by kernels, mean over images) and OUT/table1.csv (every "
+                    + "per-image number). Progress goes to stderr.",
+            "Default grid: the paper's settings x2:0, x3:0, x3:2.55, x3:7.65, x4:0."})
+final class EvalCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--images", required = true, paramLabel = "DIR",
+            description = "Folder of HR images (8-bit; grey images are used as R = G = B), taken in name order.")
+    Path images;
+
+    @Option(names = "--kernels", required = true, paramLabel = "SPEC",
+            description = "Kernel file holding all kernels, e.g. kernels_12.mat (see restore --kernel for the forms).")
+    String kernels;
+
+    @Option(names = "--kernel-indices", split = ",", paramLabel = "I",
+            description = "1-based kernels to use, comma-separated (default: all in the file).")
+    List<Integer> kernelIndices = new ArrayList<>();
+
+    @Option(names = "--settings", split = ",", paramLabel = "xS:SIGMA",
+            description = "Settings to evaluate, e.g. x2:0,x3:2.55 (not with --scales/--sigmas).")
+    List<String> settings = new ArrayList<>();
+
+    @Option(names = "--scales", split = ",", paramLabel = "S",
+            description = "Scales; every scale is combined with every --sigmas value (default sigma: 0).")
+    List<Integer> scales = new ArrayList<>();
+
+    @Option(names = "--sigmas", split = ",", paramLabel = "SIGMA",
+            description = "Noise levels in [0, 255] units, combined with every --scales value (needs --scales).")
+    List<Double> sigmas = new ArrayList<>();
+
+    @Option(names = "--methods", split = ",", paramLabel = "M", defaultValue = "usrnet,nearest,bicubic,data-step",
+            description = "Methods among usrnet, nearest, bicubic, data-step (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--weights", paramLabel = "W",
+            description = "Model weights (.safetensors or .pth); required when usrnet is among the methods.")
+    Path weights;
+
+    @Option(names = "--every", paramLabel = "N", defaultValue = "1",
+            description = "Use every N-th image in name order (default: ${DEFAULT-VALUE}, all).")
+    int every;
+
+    @Option(names = "--alpha", paramLabel = "A", defaultValue = "" + Evaluation.DEFAULT_DATA_STEP_ALPHA,
+            description = "Fixed weight alpha of the data-step baseline (default: ${DEFAULT-VALUE}; not tuned).")
+    double alpha;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "1",
+            description = "PyTorch threads per operation for usrnet (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output folder for table1.md and table1.csv (created if missing).")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Method> methodList = parseAll(methods, Method::parse);
+        List<Setting> grid = grid();
+        if (every < 1) {
+            throw new IllegalArgumentException("--every must be >= 1, got " + every);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        if (weights == null && methodList.contains(Method.USRNET)) {
+            throw new IllegalArgumentException("the usrnet method needs --weights FILE; or leave it out with "
+                    + "--methods nearest,bicubic,data-step");
+        }
+        if (weights != null && !Files.isRegularFile(weights)) {
+            throw new java.nio.file.NoSuchFileException(weights.toString(), null, "weights file not found");
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
+        }
+        Evaluation.Builder b = Evaluation.builder()
+                .images(Evaluation.listImages(images, every))
+                .kernels(KernelFiles.readAll(kernels), kernelIndices)
+                .settings(grid).methods(methodList).weights(weights).dataStepAlpha(alpha);
+        PrintWriter err = spec.commandLine().getErr();
+        if (!quiet) {
+            b.listener(p -> report(err, p));
+        }
+        Evaluation evaluation = b.build();
+        Files.createDirectories(out);
+        if (methodList.contains(Method.USRNET)) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+            Trainer.setEngineThreads(threads);
+        }
+        EvaluationResult result = evaluation.run();
+        Table1Report.write(result, out);
+        if (!quiet) {
+            err.printf(Locale.ROOT, "eval: %d images, %d scores in %.1f s; wrote %s and %s%n", result.images().size(),
+                    result.scores().size(), result.seconds(), out.resolve(Table1Report.MARKDOWN),
+                    out.resolve(Table1Report.CSV));
+            err.flush();
+        }
+        return 0;
+    }
+
+    /** The settings: --settings, or the product of --scales and --sigmas, or the paper's grid. */
+    private List<Setting> grid() {
+        if (!settings.isEmpty()) {
+            if (!scales.isEmpty() || !sigmas.isEmpty()) {
+                throw new IllegalArgumentException("give either --settings or --scales/--sigmas, not both");
+            }
+            return parseAll(settings, Setting::parse);
+        }
+        if (scales.isEmpty()) {
+            if (!sigmas.isEmpty()) {
+                throw new IllegalArgumentException("--sigmas needs --scales (or use --settings xS:SIGMA,...)");
+            }
+            return Setting.TABLE1;
+        }
+        List<Double> noise = sigmas.isEmpty() ? List.of(0.0) : sigmas;
+        List<Setting> grid = new ArrayList<>();
+        for (int s : scales) {
+            for (double sigma : noise) {
+                grid.add(new Setting(s, sigma));
+            }
+        }
+        return grid;
+    }
+
+    private static <T> List<T> parseAll(List<String> texts, Function<String, T> parser) {
+        return texts.stream().filter(t -> !t.isBlank()).map(parser).distinct().collect(Collectors.toList());
+    }
+
+    private static void report(PrintWriter err, Progress p) {
+        Score first = p.scores().get(0);
+        String psnrs = p.scores().stream()
+                .map(s -> String.format(Locale.ROOT, "%s %.2f", s.method().id(), s.psnr()))
+                .collect(Collectors.joining(", "));
+        err.printf(Locale.ROOT, "[%d/%d] %s %s k%d: %s dB (%.1f s elapsed, ETA %.0f s)%n", p.done(), p.total(),
+                first.image(), first.setting(), first.kernel(), psnrs, p.elapsedSeconds(), p.etaSeconds());
+        err.flush();
+    }
+}
