@@ -19,7 +19,10 @@ final class CliText {
         }
     }
 
-    /** Fails before any work is done if the output's directory does not exist or the output is a directory. */
+    /**
+     * Fails before any work is done if the output's directory does not exist, the output is a
+     * directory, or its extension names no writable format.
+     */
     static void requireWritableOutput(Path output) throws NoSuchFileException {
         Path dir = output.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
@@ -28,6 +31,7 @@ final class CliText {
         if (Files.isDirectory(output)) {
             throw new IllegalArgumentException("--output " + output + " is a directory, expected a file");
         }
+        ImageFormat.forWriting(output); // an unsupported or read-only format fails before any work
     }
 
     /**
