@@ -277,17 +277,32 @@ public final class Degradation {
             throw new IllegalArgumentException("image " + x.height() + "×" + x.width()
                     + " is smaller than the crop multiple " + multiple);
         }
-        if (h == x.height() && w == x.width()) {
+        return crop(x, 0, 0, h, w);
+    }
+
+    /**
+     * The {@code height × width} block of {@code x} whose top-left pixel is (top, left), every
+     * channel; {@code x} itself when the block is the whole image.
+     *
+     * @throws IllegalArgumentException if the block is empty or not inside x
+     */
+    public static Image crop(Image x, int top, int left, int height, int width) {
+        requireNonNull(x);
+        if (height < 1 || width < 1 || top < 0 || left < 0 || top + height > x.height() || left + width > x.width()) {
+            throw new IllegalArgumentException("cannot crop " + height + "×" + width + " at (" + top + ", " + left
+                    + ") from " + x.shape());
+        }
+        if (height == x.height() && width == x.width()) {
             return x;
         }
         float[] src = x.buffer();
-        float[] out = new float[x.channels() * h * w];
+        float[] out = new float[x.channels() * height * width];
         for (int c = 0; c < x.channels(); c++) {
-            for (int i = 0; i < h; i++) {
-                System.arraycopy(src, (c * x.height() + i) * x.width(), out, (c * h + i) * w, w);
+            for (int i = 0; i < height; i++) {
+                System.arraycopy(src, (c * x.height() + top + i) * x.width() + left, out, (c * height + i) * width, width);
             }
         }
-        return Image.wrap(x.channels(), h, w, out);
+        return Image.wrap(x.channels(), height, width, out);
     }
 
     /**

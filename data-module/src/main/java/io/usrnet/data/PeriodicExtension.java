@@ -114,21 +114,7 @@ public final class PeriodicExtension {
      * @throws IllegalArgumentException if the block is empty or larger than x
      */
     public static Image crop(Image x, int height, int width) {
-        Objects.requireNonNull(x, "x");
-        if (height < 1 || width < 1 || height > x.height() || width > x.width()) {
-            throw new IllegalArgumentException("cannot crop " + height + "×" + width + " from " + x.shape());
-        }
-        if (height == x.height() && width == x.width()) {
-            return x;
-        }
-        float[] src = x.buffer();
-        float[] out = new float[x.channels() * height * width];
-        for (int c = 0; c < x.channels(); c++) {
-            for (int i = 0; i < height; i++) {
-                System.arraycopy(src, (c * x.height() + i) * x.width(), out, (c * height + i) * width, width);
-            }
-        }
-        return Image.wrap(x.channels(), height, width, out);
+        return Degradation.crop(x, 0, 0, height, width);
     }
 
     /** Step 1: rows h..H−1 of columns 0..w−1, between row h−1 and row 0; ends interpolated linearly. */

@@ -95,19 +95,6 @@ public final class BoundaryBenchmark {
     }
 
     private static Image centreCrop(Image x, int size) {
-        int top = (x.height() - size) / 2;
-        int left = (x.width() - size) / 2;
-        if (top < 0 || left < 0) {
-            throw new IllegalArgumentException("image " + x.shape() + " is smaller than the crop " + size);
-        }
-        float[] v = new float[x.channels() * size * size];
-        for (int c = 0; c < x.channels(); c++) {
-            for (int i = 0; i < size; i++) {
-                for (int j = 0; j < size; j++) {
-                    v[(c * size + i) * size + j] = x.get(c, top + i, left + j);
-                }
-            }
-        }
-        return Image.wrap(x.channels(), size, size, v);
+        return Degradation.crop(x, (x.height() - size) / 2, (x.width() - size) / 2, size, size);
     }
 }
