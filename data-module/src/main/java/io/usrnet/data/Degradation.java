@@ -70,6 +70,64 @@ public final class Degradation {
     }
 
     /**
+     * True 2-D convolution of every channel with {@code k}, like {@link #blur} but with a
+     * <em>non-circular</em> boundary: the image is extended by mirror reflection about its edges
+     * ({@code scipy.ndimage.convolve(x, k, mode='reflect')}: … c b a | a b c … x y z | z y x …).
+     * This is how a real camera's blur behaves near the border far better than wrap-around; it is
+     * used to measure boundary handling ({@link Boundary}). Direct summation in double precision.
+     *
+     * @param x the image
+     * @param k the kernel, used as stored (centre at (⌊kh/2⌋, ⌊kw/2⌋))
+     * @return the blurred image, same shape as x
+     */
+    public static Image blurReflect(Image x, Kernel k) {
+        requireNonNull(x, k);
+        int h = x.height();
+        int w = x.width();
+        int kh = k.height();
+        int kw = k.width();
+        int[] rows = new int[h + kh];
+        int[] cols = new int[w + kw];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = reflect(r - (kh - 1 - kh / 2), h);
+        }
+        for (int c = 0; c < cols.length; c++) {
+            cols[c] = reflect(c - (kw - 1 - kw / 2), w);
+        }
+        float[] src = x.buffer();
+        float[] out = new float[x.size()];
+        Parallel.forEach(Parallel.worthIt(x.size()), x.channels(), ch -> {
+            int base = ch * h * w;
+            double[] acc = new double[w];
+            for (int i = 0; i < h; i++) {
+                java.util.Arrays.fill(acc, 0);
+                for (int a = 0; a < kh; a++) {
+                    int row = base + rows[i + a] * w;
+                    for (int b = 0; b < kw; b++) {
+                        double t = k.get(kh - 1 - a, kw - 1 - b);
+                        if (t == 0) {
+                            continue;
+                        }
+                        for (int j = 0; j < w; j++) {
+                            acc[j] += t * src[row + cols[j + b]];
+                        }
+                    }
+                }
+                for (int j = 0; j < w; j++) {
+                    out[base + i * w + j] = (float) acc[j];
+                }
+            }
+        });
+        return Image.wrap(x.channels(), h, w, out);
+    }
+
+    /** Index i mirrored into [0, n) about the half-sample edges (period 2n). */
+    private static int reflect(int i, int n) {
+        int m = Math.floorMod(i, 2 * n);
+        return m < n ? m : 2 * n - 1 - m;
+    }
+
+    /**
      * The direct circular convolution of one H×W plane, evaluated only at rows and columns that are
      * multiples of {@code step} (a ⌈H/step⌉×⌈W/step⌉ result). It reproduces scipy.ndimage's
      * floating-point evaluation bit for bit: the products x·k are accumulated, starting from 0, in the
@@ -219,17 +277,32 @@ public final class Degradation {
             throw new IllegalArgumentException("image " + x.height() + "×" + x.width()
                     + " is smaller than the crop multiple " + multiple);
         }
-        if (h == x.height() && w == x.width()) {
+        return crop(x, 0, 0, h, w);
+    }
+
+    /**
+     * The {@code height × width} block of {@code x} whose top-left pixel is (top, left), every
+     * channel; {@code x} itself when the block is the whole image.
+     *
+     * @throws IllegalArgumentException if the block is empty or not inside x
+     */
+    public static Image crop(Image x, int top, int left, int height, int width) {
+        requireNonNull(x);
+        if (height < 1 || width < 1 || top < 0 || left < 0 || top + height > x.height() || left + width > x.width()) {
+            throw new IllegalArgumentException("cannot crop " + height + "×" + width + " at (" + top + ", " + left
+                    + ") from " + x.shape());
+        }
+        if (height == x.height() && width == x.width()) {
             return x;
         }
         float[] src = x.buffer();
-        float[] out = new float[x.channels() * h * w];
+        float[] out = new float[x.channels() * height * width];
         for (int c = 0; c < x.channels(); c++) {
-            for (int i = 0; i < h; i++) {
-                System.arraycopy(src, (c * x.height() + i) * x.width(), out, (c * h + i) * w, w);
+            for (int i = 0; i < height; i++) {
+                System.arraycopy(src, (c * x.height() + top + i) * x.width() + left, out, (c * height + i) * width, width);
             }
         }
-        return Image.wrap(x.channels(), h, w, out);
+        return Image.wrap(x.channels(), height, width, out);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.usrnet.cli;
 
+import io.usrnet.bench.BoundaryBenchmark;
 import io.usrnet.bench.DataStepBenchmark;
 import io.usrnet.bench.PriorBenchmark;
 import io.usrnet.bench.RestoreBenchmark;
@@ -15,10 +16,12 @@ import picocli.CommandLine.Parameters;
             "prior: one ResUNet pass, tiny and full configurations, HR 256² and 512², with GFLOP/s and the "
                     + "engine's fp32 matrix-product peak.",
             "restore: a whole restoration, tiny on 128² ×4 and full on 64² ×4, split into data step, prior "
-                    + "and the rest."})
+                    + "and the rest.",
+            "boundary DIR [crop] [alpha]: periodic vs smooth boundary, PSNR of border band and whole image, on "
+                    + "centre crops of every 8th PNG in DIR blurred non-circularly (measures quality, not speed)."})
 final class BenchCommand implements Callable<Integer> {
     /** Benchmarks. */
-    enum Which { data, prior, restore }
+    enum Which { data, prior, restore, boundary }
 
     @Parameters(index = "0", paramLabel = "WHICH", description = "One of: ${COMPLETION-CANDIDATES}.")
     Which which;
@@ -28,12 +31,13 @@ final class BenchCommand implements Callable<Integer> {
     List<String> args = List.of();
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         String[] a = args.toArray(String[]::new);
         switch (which) {
             case data -> DataStepBenchmark.main(a);
             case prior -> PriorBenchmark.main(a);
             case restore -> RestoreBenchmark.main(a);
+            case boundary -> BoundaryBenchmark.main(a);
         }
         return 0;
     }

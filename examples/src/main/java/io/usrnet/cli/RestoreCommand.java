@@ -41,6 +41,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     DegradationOptions degradation;
 
+    @Mixin
+    BoundaryOption boundary;
+
     @Option(names = "--sigma", required = true, paramLabel = "SIGMA",
             description = "Noise level of the input in [0, 255] units (the network receives SIGMA/255).")
     double sigma;
@@ -68,6 +71,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         degradation.scale(); // checked before any file is read
+        boundary.boundary();
         CliText.requireSigma(sigma);
         if (iterations < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
@@ -107,7 +111,7 @@ final class RestoreCommand implements Callable<Integer> {
             throws IOException {
         ImageData lr = ImageFiles.read(in);
         long t0 = System.nanoTime();
-        RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations);
+        RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations).boundary(boundary.boundary());
         if (!quiet) {
             options.listener(it -> {
                 err.printf(Locale.ROOT, "%s: iteration %d/%d (%.1f s)%n", label, it.index(), it.count(),

@@ -3,7 +3,6 @@ package io.usrnet.cli;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.data.DataStep;
-import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.nio.file.Path;
@@ -26,6 +25,9 @@ final class SolveCommand implements Callable<Integer> {
     @Mixin
     DegradationOptions degradation;
 
+    @Mixin
+    BoundaryOption boundary;
+
     @Option(names = "--alpha", required = true, paramLabel = "A", description = "Weight alpha > 0 of ||z - x||^2.")
     double alpha;
 
@@ -40,19 +42,15 @@ final class SolveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int scale = degradation.scale();
+        boundary.boundary();
         if (!(alpha > 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException("--alpha must be a finite number > 0, got " + alpha);
         }
         CliText.requireWritableOutput(output);
         ImageData y = ImageFiles.read(input);
         Kernel k = degradation.kernel();
-        Image x;
-        if (estimate != null) {
-            x = ImageFiles.read(estimate).color();
-        } else {
-            x = Degradation.upsampleNearest(y.color(), scale);
-        }
-        Image z = DataStep.prepare(k, scale, y.color()).step(x, alpha);
+        Image x = estimate == null ? null : ImageFiles.read(estimate).color();
+        Image z = DataStep.solve(k, scale, y.color(), x, alpha, boundary.boundary());
         ImageFiles.write(output, CliText.forOutput(output, z, null, y.format()));
         return 0;
     }

@@ -65,12 +65,12 @@ class CliErrorsTest {
     @Test
     void kernelLargerThanImage(@TempDir Path dir) throws IOException {
         Path k = dir.resolve("big.npy");
-        NpyArray.writeFloat32(k, new int[] {60, 60}, filled(3600, 1f / 3600));
+        NpyArray.writeFloat32(k, new int[] {100, 100}, filled(10000, 1f / 10000));
         Path out = dir.resolve("z.npy");
         CliTestSupport.Run r = run("solve", "--input", CASE.resolve("y.npy"), "--kernel", k, "--scale", 2,
                 "--alpha", 0.1, "--output", out);
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("kernel").contains("60");
+        assertThat(r.err()).contains("kernel").contains("100");
         assertThat(out).doesNotExist();
     }
 

@@ -1,12 +1,15 @@
 package io.usrnet.core;
 
+import io.usrnet.data.Boundary;
 import io.usrnet.hyper.Schedule;
 import java.util.Optional;
 
 /**
  * Per-call options of {@link Restorer#restore(io.usrnet.data.Image, io.usrnet.data.Kernel, int, double,
- * RestoreOptions)}: an explicit schedule instead of the hyper-network's, fewer iterations, and a
- * listener for each iteration. Immutable; build with {@link #builder()}.
+ * RestoreOptions)}: an explicit schedule instead of the hyper-network's, fewer iterations, a
+ * listener for each iteration, and the {@link Boundary} handling (default {@link Boundary#PERIODIC},
+ * the circular model; {@link Boundary#SMOOTH} for real images). Immutable; build with
+ * {@link #builder()}.
  */
 public final class RestoreOptions {
     private static final RestoreOptions DEFAULTS = builder().build();
@@ -14,11 +17,13 @@ public final class RestoreOptions {
     private final Schedule schedule;
     private final int iterations;
     private final IterationListener listener;
+    private final Boundary boundary;
 
     private RestoreOptions(Builder b) {
         this.schedule = b.schedule;
         this.iterations = b.iterations;
         this.listener = b.listener;
+        this.boundary = b.boundary;
     }
 
     /** No overrides: the hyper-network's schedule, all iterations, no listener. */
@@ -45,11 +50,23 @@ public final class RestoreOptions {
         return Optional.ofNullable(listener);
     }
 
+    /** The boundary handling: {@link Boundary#PERIODIC} unless set. */
+    public Boundary boundary() {
+        return boundary;
+    }
+
+    /** These options with another boundary handling. */
+    public RestoreOptions withBoundary(Boundary b) {
+        Builder copy = builder().schedule(schedule).iterations(iterations).listener(listener).boundary(b);
+        return copy.build();
+    }
+
     /** Builder of {@link RestoreOptions}. */
     public static final class Builder {
         private Schedule schedule;
         private int iterations;
         private IterationListener listener;
+        private Boundary boundary = Boundary.PERIODIC;
 
         private Builder() {
         }
@@ -78,6 +95,18 @@ public final class RestoreOptions {
             return this;
         }
 
+        /**
+         * The boundary handling: {@link Boundary#PERIODIC} (default; exact for circular blur, the
+         * reference's Table-1 protocol) or {@link Boundary#SMOOTH} (real images: the LR is extended
+         * smoothly as in PROTOCOL.md §3.4, restored at the larger size and cropped back; a listener
+         * then sees the extended iterates).
+         */
+        public Builder boundary(Boundary boundary) {
+            this.boundary = java.util.Objects.requireNonNull(boundary, "boundary");
+            return this;
+        }
+
+        /** The options. */
         public RestoreOptions build() {
             return new RestoreOptions(this);
         }

@@ -2,10 +2,12 @@ package io.usrnet.core;
 
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Boundary;
 import io.usrnet.data.DataStep;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
+import io.usrnet.data.PeriodicExtension;
 import io.usrnet.hyper.HyperNetwork;
 import io.usrnet.hyper.Schedule;
 import io.usrnet.prior.ResUNet;
@@ -76,7 +78,10 @@ public final class Restorer implements AutoCloseable {
     }
 
     /**
-     * Restores {@code lr} with per-call options: an explicit schedule, fewer iterations, a listener.
+     * Restores {@code lr} with per-call options: an explicit schedule, fewer iterations, a listener,
+     * the boundary handling. With {@link Boundary#SMOOTH} the LR is first extended by
+     * {@link PeriodicExtension#extendLr} (PROTOCOL.md §3.4), restored at that size and the result
+     * cropped to its top-left s·h×s·w; {@link Boundary#PERIODIC} (default) restores it as it is.
      *
      * @see #restore(Image, Kernel, int, double)
      */
@@ -95,6 +100,11 @@ public final class Restorer implements AutoCloseable {
                     + " channels (keep an alpha channel aside)");
         }
         kernel.requireBlur();
+        if (options.boundary() == Boundary.SMOOTH) {
+            Image padded = PeriodicExtension.extendLr(lr, scale);
+            Image out = restore(padded, kernel, scale, sigma255, options.withBoundary(Boundary.PERIODIC));
+            return PeriodicExtension.crop(out, scale * lr.height(), scale * lr.width());
+        }
         Schedule schedule = options.schedule().orElseGet(() -> hyper.schedule(sigma255, scale));
         int n = options.iterations() == 0 ? schedule.iterations() : options.iterations();
         if (n > schedule.iterations()) {
