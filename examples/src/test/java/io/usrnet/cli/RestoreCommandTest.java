@@ -27,7 +27,7 @@ class RestoreCommandTest {
             throws IOException {
         Path c = FIXTURES.resolve("usrnet").resolve(name);
         Path out = dir.resolve("out.npy");
-        CliTestSupport.Run r = run("restore", "--boundary", "periodic", "--input", c.resolve("lr.npy"),
+        CliTestSupport.Run r = run("restore", "--input", c.resolve("lr.npy"),
                 "--kernel", c.resolve("k.npy"), "--scale", sf, "--sigma", sigma, "--weights", FIXTURES.resolve("weights").resolve(weights),
                 "--output", out);
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -44,7 +44,7 @@ class RestoreCommandTest {
         Files.copy(c.resolve("lr.npy"), in.resolve("a.npy"));
         Files.copy(c.resolve("lr.npy"), in.resolve("b.npy"));
         Files.writeString(in.resolve("notes.txt"), "not an image");
-        CliTestSupport.Run r = run("restore", "--boundary", "periodic", "--input", in, "--kernel", c.resolve("k.npy"),
+        CliTestSupport.Run r = run("restore", "--input", in, "--kernel", c.resolve("k.npy"),
                 "--scale", 4, "--sigma", 0, "--weights", FIXTURES.resolve("weights/tiny.safetensors"), "--output", out,
                 "--quiet");
         assertThat(r.exitCode()).as(r.err()).isZero();
