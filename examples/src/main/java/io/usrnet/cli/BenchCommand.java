@@ -3,6 +3,7 @@ package io.usrnet.cli;
 import io.usrnet.bench.DataStepBenchmark;
 import io.usrnet.bench.PriorBenchmark;
 import io.usrnet.bench.RestoreBenchmark;
+import io.usrnet.bench.TileBenchmark;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,10 +16,12 @@ import picocli.CommandLine.Parameters;
             "prior: one ResUNet pass, tiny and full configurations, HR 256² and 512², with GFLOP/s and the "
                     + "engine's fp32 matrix-product peak.",
             "restore: a whole restoration, tiny on 128² ×4 and full on 64² ×4, split into data step, prior "
-                    + "and the rest."})
+                    + "and the rest.",
+            "large: one restoration with random weights: ARGs SIZE (HR side, scale 4) TILE (0 = untiled) "
+                    + "[ITERATIONS] [full|tiny]; run under /usr/bin/time -f %M for the peak memory."})
 final class BenchCommand implements Callable<Integer> {
     /** Benchmarks. */
-    enum Which { data, prior, restore }
+    enum Which { data, prior, restore, large }
 
     @Parameters(index = "0", paramLabel = "WHICH", description = "One of: ${COMPLETION-CANDIDATES}.")
     Which which;
@@ -34,6 +37,7 @@ final class BenchCommand implements Callable<Integer> {
             case data -> DataStepBenchmark.main(a);
             case prior -> PriorBenchmark.main(a);
             case restore -> RestoreBenchmark.main(a);
+            case large -> TileBenchmark.main(a);
         }
         return 0;
     }
