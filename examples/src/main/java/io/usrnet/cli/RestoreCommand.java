@@ -78,7 +78,11 @@ final class RestoreCommand implements Callable<Integer> {
         if (iterations < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
         }
-        Tiling.requireTileSize(tile);
+        try {
+            Tiling.requireTileSize(tile);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tile: " + e.getMessage(), e);
+        }
         if (weights == null) {
             throw new IllegalArgumentException("no model given: pass --weights FILE (.safetensors or .pth); "
                     + "a default model is not shipped yet");
