@@ -4,6 +4,7 @@ import io.usrnet.bench.BoundaryBenchmark;
 import io.usrnet.bench.DataStepBenchmark;
 import io.usrnet.bench.PriorBenchmark;
 import io.usrnet.bench.RestoreBenchmark;
+import io.usrnet.bench.TileBenchmark;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,10 +19,12 @@ import picocli.CommandLine.Parameters;
             "restore: a whole restoration, tiny on 128² ×4 and full on 64² ×4, split into data step, prior "
                     + "and the rest.",
             "boundary DIR [crop] [alpha]: periodic vs smooth boundary, PSNR of border band and whole image, on "
-                    + "centre crops of every 8th PNG in DIR blurred non-circularly (measures quality, not speed)."})
+                    + "centre crops of every 8th PNG in DIR blurred non-circularly (measures quality, not speed).",
+            "large: one restoration with random weights: ARGs SIZE (HR side, scale 4) TILE (0 = untiled) "
+                    + "[ITERATIONS] [full|tiny]; run under /usr/bin/time -f %M for the peak memory."})
 final class BenchCommand implements Callable<Integer> {
     /** Benchmarks. */
-    enum Which { data, prior, restore, boundary }
+    enum Which { data, prior, restore, boundary, large }
 
     @Parameters(index = "0", paramLabel = "WHICH", description = "One of: ${COMPLETION-CANDIDATES}.")
     Which which;
@@ -38,6 +41,7 @@ final class BenchCommand implements Callable<Integer> {
             case prior -> PriorBenchmark.main(a);
             case restore -> RestoreBenchmark.main(a);
             case boundary -> BoundaryBenchmark.main(a);
+            case large -> TileBenchmark.main(a);
         }
         return 0;
     }

@@ -8,6 +8,7 @@ import io.usrnet.core.io.ImageFormat;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
+import io.usrnet.prior.Tiling;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,6 +66,11 @@ final class RestoreCommand implements Callable<Integer> {
             description = "Run only the first N iterations of the schedule (default: all).")
     int iterations;
 
+    @Option(names = "--tile", paramLabel = "N",
+            description = "Run the prior on overlapping N×N tiles of the output (N >= 64, a multiple of 8) to "
+                    + "bound its memory on large images; 0 = whole image (default).")
+    int tile;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -75,6 +81,11 @@ final class RestoreCommand implements Callable<Integer> {
         CliText.requireSigma(sigma);
         if (iterations < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+        }
+        try {
+            Tiling.requireTileSize(tile);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--tile: " + e.getMessage(), e);
         }
         if (weights == null) {
             throw new IllegalArgumentException("no model given: pass --weights FILE (.safetensors or .pth); "
@@ -111,7 +122,8 @@ final class RestoreCommand implements Callable<Integer> {
             throws IOException {
         ImageData lr = ImageFiles.read(in);
         long t0 = System.nanoTime();
-        RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations).boundary(boundary.boundary());
+        RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations).tileSize(tile)
+                .boundary(boundary.boundary());
         if (!quiet) {
             options.listener(it -> {
                 err.printf(Locale.ROOT, "%s: iteration %d/%d (%.1f s)%n", label, it.index(), it.count(),

@@ -158,4 +158,17 @@ class CliErrorsTest {
         java.util.Arrays.fill(a, v);
         return a;
     }
+
+    @Test
+    void badTileSize(@TempDir Path dir) {
+        Path out = dir.resolve("out.png");
+        for (int tile : new int[] {32, 100}) {
+            CliTestSupport.Run r = run("restore", "--input", CASE.resolve("y.npy"), "--kernel", CASE.resolve("k.npy"),
+                    "--scale", 2, "--sigma", 1, "--weights", FIXTURES.resolve("weights/tiny.safetensors"),
+                    "--tile", tile, "--output", out);
+            assertFailsWith(r, 1, "--tile");
+            assertThat(r.err()).contains("multiple of 8");
+        }
+        assertThat(out).doesNotExist();
+    }
 }

@@ -279,6 +279,87 @@ public final class ResUNet implements AutoCloseable {
         }
     }
 
+    /**
+     * Denoises an image tile by tile, so that only one tile's network activations are alive at a
+     * time: overlapping tiles of at most {@code tile × tile} pixels, aligned to the network's
+     * 8-pixel grid, blended across the overlaps ({@link Tiling} describes the overlap and the
+     * blending). A tile at least as large as the image gives exactly {@link #denoise(float[], int,
+     * int, int, float, float[])}. Thread-safe.
+     *
+     * @param imagePlanar the image, {@code channels × height × width} planar, all values finite;
+     *     not modified
+     * @param channels must equal {@code config().imageChannels()}
+     * @param height image height, at least 1
+     * @param width image width, at least 1
+     * @param beta the value of the constant noise-level map, finite
+     * @param tile the tile side: 0 for the whole image, else at least {@link Tiling#MIN_TILE} and a
+     *     multiple of {@link Tiling#ALIGN}
+     * @param outPlanar receives the output, {@code config().outChannels() × height × width} planar;
+     *     must not be {@code imagePlanar}
+     * @throws IllegalArgumentException for an invalid tile size, sizes that do not match, or
+     *     non-finite values
+     * @throws IllegalStateException if this network is closed or the engine fails
+     */
+    public void denoiseTiled(float[] imagePlanar, int channels, int height, int width, float beta, int tile,
+            float[] outPlanar) {
+        Tiling.requireTileSize(tile);
+        if (tile == 0 || (height <= tile && width <= tile)) {
+            denoise(imagePlanar, channels, height, width, beta, outPlanar);
+            return;
+        }
+        Objects.requireNonNull(imagePlanar, "imagePlanar");
+        Objects.requireNonNull(outPlanar, "outPlanar");
+        if (imagePlanar == outPlanar) {
+            throw new IllegalArgumentException("tiled denoising needs distinct input and output arrays");
+        }
+        int plane = checkedSize(1, height, width, "output");
+        int outChannels = config.outChannels();
+        if (imagePlanar.length != (long) channels * plane || outPlanar.length != (long) outChannels * plane) {
+            throw new IllegalArgumentException("image/output arrays hold " + imagePlanar.length + "/"
+                    + outPlanar.length + " values, but " + channels + "/" + outChannels + "×" + height + "×"
+                    + width + " needs " + (long) channels * plane + "/" + (long) outChannels * plane);
+        }
+        int overlap = Tiling.overlap(tile);
+        float[] weightSum = new float[plane];
+        Arrays.fill(outPlanar, 0f);
+        for (int y0 : Tiling.origins(height, tile)) {
+            int y1 = Math.min(height, y0 + tile);
+            float[] wy = Tiling.weights(y0, y1, height, overlap);
+            for (int x0 : Tiling.origins(width, tile)) {
+                int x1 = Math.min(width, x0 + tile);
+                float[] wx = Tiling.weights(x0, x1, width, overlap);
+                int th = y1 - y0;
+                int tw = x1 - x0;
+                float[] in = new float[channels * th * tw];
+                for (int c = 0; c < channels; c++) {
+                    for (int y = 0; y < th; y++) {
+                        System.arraycopy(imagePlanar, c * plane + (y0 + y) * width + x0, in, (c * th + y) * tw, tw);
+                    }
+                }
+                float[] result = denoise(in, channels, th, tw, beta);
+                for (int y = 0; y < th; y++) {
+                    for (int x = 0; x < tw; x++) {
+                        float wgt = wy[y] * wx[x];
+                        if (wgt == 0) {
+                            continue;
+                        }
+                        int p = (y0 + y) * width + x0 + x;
+                        weightSum[p] += wgt;
+                        for (int c = 0; c < outChannels; c++) {
+                            outPlanar[c * plane + p] += wgt * result[(c * th + y) * tw + x];
+                        }
+                    }
+                }
+            }
+        }
+        for (int p = 0; p < plane; p++) {
+            float inv = 1 / weightSum[p];
+            for (int c = 0; c < outChannels; c++) {
+                outPlanar[c * plane + p] *= inv;
+            }
+        }
+    }
+
     private void run(float[] image, int channels, int height, int width, int hp, int wp, float beta, float[] out) {
         boolean gradMode = DjlRuntime.setGradMode(false);
         try (NDManager call = manager.newSubManager()) {

@@ -2,14 +2,16 @@ package io.usrnet.core;
 
 import io.usrnet.data.Boundary;
 import io.usrnet.hyper.Schedule;
+import io.usrnet.prior.Tiling;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Per-call options of {@link Restorer#restore(io.usrnet.data.Image, io.usrnet.data.Kernel, int, double,
  * RestoreOptions)}: an explicit schedule instead of the hyper-network's, fewer iterations, a
- * listener for each iteration, and the {@link Boundary} handling (default {@link Boundary#PERIODIC},
- * the circular model; {@link Boundary#SMOOTH} for real images). Immutable; build with
- * {@link #builder()}.
+ * listener for each iteration, the {@link Boundary} handling (default {@link Boundary#PERIODIC},
+ * the circular model; {@link Boundary#SMOOTH} for real images), and tiling of the prior for large
+ * images. Immutable; build with {@link #builder()}.
  */
 public final class RestoreOptions {
     private static final RestoreOptions DEFAULTS = builder().build();
@@ -18,15 +20,17 @@ public final class RestoreOptions {
     private final int iterations;
     private final IterationListener listener;
     private final Boundary boundary;
+    private final int tileSize;
 
     private RestoreOptions(Builder b) {
         this.schedule = b.schedule;
         this.iterations = b.iterations;
         this.listener = b.listener;
         this.boundary = b.boundary;
+        this.tileSize = b.tileSize;
     }
 
-    /** No overrides: the hyper-network's schedule, all iterations, no listener. */
+    /** No overrides: the hyper-network's schedule, all iterations, no listener, periodic, untiled. */
     public static RestoreOptions defaults() {
         return DEFAULTS;
     }
@@ -55,10 +59,15 @@ public final class RestoreOptions {
         return boundary;
     }
 
+    /** The prior's tile side in pixels, or 0 to run the prior on the whole image (the default). */
+    public int tileSize() {
+        return tileSize;
+    }
+
     /** These options with another boundary handling. */
     public RestoreOptions withBoundary(Boundary b) {
-        Builder copy = builder().schedule(schedule).iterations(iterations).listener(listener).boundary(b);
-        return copy.build();
+        return builder().schedule(schedule).iterations(iterations).listener(listener).tileSize(tileSize)
+                .boundary(b).build();
     }
 
     /** Builder of {@link RestoreOptions}. */
@@ -67,6 +76,7 @@ public final class RestoreOptions {
         private int iterations;
         private IterationListener listener;
         private Boundary boundary = Boundary.PERIODIC;
+        private int tileSize;
 
         private Builder() {
         }
@@ -102,7 +112,20 @@ public final class RestoreOptions {
          * then sees the extended iterates).
          */
         public Builder boundary(Boundary boundary) {
-            this.boundary = java.util.Objects.requireNonNull(boundary, "boundary");
+            this.boundary = Objects.requireNonNull(boundary, "boundary");
+            return this;
+        }
+
+        /**
+         * Runs the prior on overlapping tiles of at most {@code tile × tile} HR pixels (the data step
+         * stays global), bounding the prior's memory by one tile's activations; the result differs
+         * from the untiled one by far less than 1/255 (see {@link Tiling}). 0 = the whole image.
+         *
+         * @throws IllegalArgumentException unless 0, or at least {@value Tiling#MIN_TILE} and a
+         *     multiple of {@value Tiling#ALIGN}
+         */
+        public Builder tileSize(int tile) {
+            this.tileSize = Tiling.requireTileSize(tile);
             return this;
         }
 

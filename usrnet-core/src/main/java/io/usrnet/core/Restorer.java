@@ -123,7 +123,7 @@ public final class Restorer implements AutoCloseable {
             double alpha = schedule.alpha(i);
             double beta = schedule.beta(i);
             data.step(x, alpha, z);
-            prior.denoise(z, c, h, w, (float) beta, x);
+            prior.denoiseTiled(z, c, h, w, (float) beta, options.tileSize(), x);
             if (listener != null) {
                 listener.onIteration(new Iteration(i + 1, n, alpha, beta, Image.of(c, h, w, z), Image.of(c, h, w, x)));
             }
