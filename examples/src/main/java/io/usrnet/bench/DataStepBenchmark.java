@@ -6,7 +6,6 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * Times the closed-form data step: precomputation ({@link DataStep#prepare}) and one step, for
@@ -37,8 +36,8 @@ public final class DataStepBenchmark {
                 SCALE, k.shape(), Runtime.getRuntime().availableProcessors(), runs);
         System.out.printf(Locale.ROOT, "%-14s %-9s %14s %12s%n", "HR size", "threads", "prepare (ms)", "step (ms)");
         for (int size : sizes) {
-            Image y = random(3, size / SCALE, size / SCALE, 1);
-            Image x = random(3, size, size, 2);
+            Image y = BenchInputs.randomImage(3, size / SCALE, size / SCALE, 1);
+            Image x = BenchInputs.randomImage(3, size, size, 2);
             for (boolean parallel : new boolean[] {false, true}) {
                 double[] prep = new double[runs];
                 double[] step = new double[runs];
@@ -65,15 +64,6 @@ public final class DataStepBenchmark {
                         parallel ? "pool" : "1", Timing.median(prep), Timing.median(step));
             }
         }
-    }
-
-    private static Image random(int c, int h, int w, long seed) {
-        Random rnd = new Random(seed);
-        float[] v = new float[c * h * w];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = rnd.nextFloat();
-        }
-        return Image.wrap(c, h, w, v);
     }
 
 }

@@ -7,13 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.sun.management.OperatingSystemMXBean;
+import io.usrnet.prior.DjlRuntime;
 import io.usrnet.prior.ResUNet;
 import io.usrnet.prior.ResUNetConfig;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Times one ResUNet pass (the prior of one USRNet iteration) for the tiny and the full
@@ -49,9 +49,7 @@ public final class PriorBenchmark {
      *     {@code tiny,full}), the square HR sizes (default {@code 256,512})
      */
     public static void main(String[] args) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
+        DjlRuntime.ensureOffline();
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Engine engine = Engine.getEngine("PyTorch");
         System.out.printf(Locale.ROOT, "engine %s %s, %d available processors, PyTorch intra-op threads %d, "
@@ -78,11 +76,7 @@ public final class PriorBenchmark {
     }
 
     private static void run(String name, ResUNetConfig config, int size, int repeats, double peak) {
-        float[] image = new float[3 * size * size];
-        SplittableRandom random = new SplittableRandom(1);
-        for (int i = 0; i < image.length; i++) {
-            image[i] = (float) random.nextDouble();
-        }
+        float[] image = BenchInputs.randomImage(3, size, size, 1).toArray();
         float[] out = new float[3 * size * size];
         try (ResUNet net = ResUNet.random(config, 0)) {
             Times t = time(() -> net.denoise(image, 3, size, size, 0.05f, out), repeats);

@@ -3,8 +3,6 @@ package io.usrnet.bench;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
-import io.usrnet.core.weights.StateDict;
-import io.usrnet.core.weights.Tensor;
 import io.usrnet.data.DataStep;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
@@ -12,10 +10,7 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import io.usrnet.hyper.Schedule;
 import io.usrnet.prior.ResUNet;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Times a whole {@link Restorer#restore} for the two cases the original PyTorch code was timed on
@@ -49,9 +44,9 @@ public final class RestoreBenchmark {
     }
 
     private static void run(String name, ModelConfig config, int lrSize, int scale, double original, int repeats) {
-        ModelWeights weights = randomWeights(config, 42);
+        ModelWeights weights = BenchInputs.randomWeights(config, 42);
         Kernel k = Kernels.gaussian(25, 1.6);
-        Image lr = randomImage(3, lrSize, lrSize, 7);
+        Image lr = BenchInputs.randomImage(3, lrSize, lrSize, 7);
         int hr = lrSize * scale;
         try (Restorer restorer = Restorer.builder().weights(weights).build();
                 ResUNet prior = ResUNet.create(config.priorConfig(), weights.priorParameters())) {
@@ -75,35 +70,5 @@ public final class RestoreBenchmark {
             System.out.printf(Locale.ROOT, "%-6s %-16s %11.2f %14.2f %11.2f %12.2f %11.1f%n", name,
                     lrSize + "² -> " + hr + "²", whole, data, priorSeconds, whole - data - priorSeconds, original);
         }
-    }
-
-    /** Seeded random weights for {@code config} (uniform ±1/sqrt(fan-in), PyTorch's default scale). */
-    static ModelWeights randomWeights(ModelConfig config, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, int[]> e : config.tensorShapes().entrySet()) {
-            int[] shape = e.getValue();
-            int size = 1;
-            for (int d : shape) {
-                size *= d;
-            }
-            int fanIn = shape.length > 1 ? size / shape[0] : shape[0];
-            double bound = 1 / Math.sqrt(fanIn);
-            float[] v = new float[size];
-            for (int i = 0; i < size; i++) {
-                v[i] = (float) ((2 * random.nextDouble() - 1) * bound);
-            }
-            tensors.put(e.getKey(), Tensor.wrap(shape, v));
-        }
-        return ModelWeights.of(new StateDict(tensors, config.toMetadata()));
-    }
-
-    private static Image randomImage(int c, int h, int w, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] v = new float[c * h * w];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextDouble();
-        }
-        return Image.wrap(c, h, w, v);
     }
 }

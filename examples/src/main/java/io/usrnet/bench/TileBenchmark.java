@@ -8,7 +8,6 @@ import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import java.util.Locale;
-import java.util.SplittableRandom;
 
 /**
  * Times one large restoration with random weights, tiled or not, for measuring wall time and peak
@@ -39,15 +38,10 @@ public final class TileBenchmark {
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         boolean tiny = args.length > 3 && args[3].equals("tiny");
         ModelConfig config = tiny ? ModelConfig.usrnetTiny() : ModelConfig.usrnet();
-        ModelWeights weights = RestoreBenchmark.randomWeights(config, 42);
+        ModelWeights weights = BenchInputs.randomWeights(config, 42);
         Kernel k = Kernels.gaussian(25, 1.6);
         int lrSize = size / 4;
-        SplittableRandom random = new SplittableRandom(7);
-        float[] v = new float[3 * lrSize * lrSize];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextDouble();
-        }
-        Image lr = Image.wrap(3, lrSize, lrSize, v);
+        Image lr = BenchInputs.randomImage(3, lrSize, lrSize, 7);
         RestoreOptions options = RestoreOptions.builder().iterations(iterations).tileSize(tile).build();
         try (Restorer restorer = Restorer.builder().weights(weights).build()) {
             long t0 = System.nanoTime();
