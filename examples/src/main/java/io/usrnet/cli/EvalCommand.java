@@ -66,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
     List<String> methods;
 
     @Option(names = "--weights", paramLabel = "W",
-            description = "Model weights (.safetensors or .pth); required when usrnet is among the methods.")
+            description = "Model weights (.safetensors or .pth) for the usrnet method (default: the built-in model).")
     Path weights;
 
     @Option(names = "--every", paramLabel = "N", defaultValue = "1",
@@ -97,10 +97,6 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-        }
-        if (weights == null && methodList.contains(Method.USRNET)) {
-            throw new IllegalArgumentException("the usrnet method needs --weights FILE; or leave it out with "
-                    + "--methods nearest,bicubic,data-step");
         }
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new java.nio.file.NoSuchFileException(weights.toString(), null, "weights file not found");

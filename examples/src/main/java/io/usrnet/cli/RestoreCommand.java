@@ -50,7 +50,8 @@ final class RestoreCommand implements Callable<Integer> {
     double sigma;
 
     @Option(names = "--weights", paramLabel = "W",
-            description = "Model weights: .safetensors or the original PyTorch .pth state_dict (loaded safely).")
+            description = "Model weights: .safetensors or the original PyTorch .pth state_dict (loaded safely). "
+                    + "Default: the built-in model (tiny configuration, see MODEL.md).")
     Path weights;
 
     @Option(names = "--output", required = true, paramLabel = "OUT",
@@ -87,15 +88,15 @@ final class RestoreCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--tile: " + e.getMessage(), e);
         }
-        if (weights == null) {
-            throw new IllegalArgumentException("no model given: pass --weights FILE (.safetensors or .pth); "
-                    + "a default model is not shipped yet");
-        }
         List<Path[]> jobs = plan();
         Kernel k = degradation.kernel();
         PrintWriter err = spec.commandLine().getErr();
         int failures = 0;
-        try (Restorer restorer = Restorer.builder().weights(weights).build()) {
+        Restorer.Builder builder = Restorer.builder();
+        if (weights != null) {
+            builder.weights(weights);
+        }
+        try (Restorer restorer = builder.build()) {
             for (int i = 0; i < jobs.size(); i++) {
                 Path in = jobs.get(i)[0];
                 Path out = jobs.get(i)[1];

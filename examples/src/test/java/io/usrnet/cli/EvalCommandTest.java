@@ -70,8 +70,8 @@ class EvalCommandTest {
     void badInputFailsWithOneLine() throws IOException {
         Path out = dir.resolve("bad");
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        assertError(CliTestSupport.run("eval", "--images", images, "--kernels", KERNELS, "--out", out),
-                "usrnet: error: the usrnet method needs --weights FILE");
+        assertError(CliTestSupport.run("eval", "--images", images, "--kernels", KERNELS, "--out", out,
+                "--weights", dir.resolve("none.pth")), "usrnet: error: " + dir.resolve("none.pth") + ": weights file not found");
         assertError(CliTestSupport.run("eval", "--images", images, "--kernels", KERNELS, "--out", out,
                 "--methods", "nearest,lanczos"), "usrnet: error: unknown method 'lanczos'");
         assertError(CliTestSupport.run("eval", "--images", images, "--kernels", KERNELS, "--out", out,

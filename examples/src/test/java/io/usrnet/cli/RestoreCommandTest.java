@@ -4,6 +4,10 @@ import static io.usrnet.cli.CliTestSupport.FIXTURES;
 import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.usrnet.core.Restorer;
+import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Image;
+import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.io.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +41,21 @@ class RestoreCommandTest {
     }
 
     @Test
+    void withoutWeightsTheBuiltInModelRestores(@TempDir Path dir) throws IOException {
+        Path c = FIXTURES.resolve("usrnet/case01");
+        Path out = dir.resolve("out.npy");
+        CliTestSupport.Run r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"),
+                "--scale", 3, "--sigma", 7.65, "--output", out, "-q");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Image expected;
+        try (Restorer restorer = Restorer.builder().weights(ModelWeights.builtIn()).build()) {
+            expected = restorer.restore(NpyArray.read(c.resolve("lr.npy")).toImage(),
+                    KernelFiles.read(c.resolve("k.npy")), 3, 7.65);
+        }
+        assertThat(NpyArray.read(out).toImage().maxAbsDifference(expected)).isZero();
+    }
+
+    @Test
     void batchModeRestoresEveryImageOnce(@TempDir Path dir) throws IOException {
         Path in = Files.createDirectory(dir.resolve("in"));
         Path out = Files.createDirectory(dir.resolve("out"));
@@ -61,13 +80,9 @@ class RestoreCommandTest {
     }
 
     @Test
-    void missingWeightsIsAClearError(@TempDir Path dir) {
+    void missingWeightsFileIsAClearError(@TempDir Path dir) {
         Path c = FIXTURES.resolve("usrnet/case00");
         CliTestSupport.Run r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"),
-                "--scale", 4, "--sigma", 0, "--output", dir.resolve("o.npy"));
-        assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.err()).contains("--weights");
-        r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"),
                 "--scale", 4, "--sigma", 0, "--weights", dir.resolve("none.pth"), "--output", dir.resolve("o.npy"));
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("none.pth").doesNotContain("\tat ");

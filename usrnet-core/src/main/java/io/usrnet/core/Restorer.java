@@ -22,9 +22,10 @@ import java.util.Objects;
  * {@code z = argmin ||(z⊗k)↓s − y||² + α||z − x||²} and then the ResUNet prior on {@code [z, β]}.
  *
  * <pre>{@code
- * try (Restorer restorer = Restorer.builder().weights(Path.of("usrnet_tiny.pth")).build()) {
+ * try (Restorer restorer = Restorer.builder().build()) {           // the built-in model
  *     Image hr = restorer.restore(lr, kernel, 4, 2.55);
  * }
+ * try (Restorer restorer = Restorer.builder().weights(Path.of("usrnet.pth")).build()) { ... }
  * }</pre>
  *
  * <p>Immutable and thread-safe: one instance serves concurrent calls. It holds the prior's weights in
@@ -42,7 +43,10 @@ public final class Restorer implements AutoCloseable {
         this.prior = ResUNet.create(config.priorConfig(), weights.priorParameters());
     }
 
-    /** A builder; {@link Builder#weights(Path)} or {@link Builder#weights(ModelWeights)} is required. */
+    /**
+     * A builder. Without {@link Builder#weights(Path)} or {@link Builder#weights(ModelWeights)} it
+     * builds the model shipped with the library ({@link ModelWeights#builtIn()}).
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -191,15 +195,13 @@ public final class Restorer implements AutoCloseable {
         }
 
         /**
-         * Builds the restorer (loads the prior's weights into native memory).
+         * Builds the restorer (loads the prior's weights into native memory): the given weights, or
+         * the built-in model when none were given.
          *
-         * @throws IllegalStateException if no weights were given or the engine cannot start
+         * @throws IllegalStateException if the engine cannot start
          */
         public Restorer build() {
-            if (weights == null) {
-                throw new IllegalStateException("no weights: call weights(path) before build()");
-            }
-            return new Restorer(weights);
+            return new Restorer(weights != null ? weights : ModelWeights.builtIn());
         }
     }
 }

@@ -120,6 +120,14 @@ public final class Evaluation {
         return setting.sigma255() > 0 ? Degradation.addGaussianNoise(lr, setting.sigma255(), seed) : lr;
     }
 
+    private Restorer restorer() throws IOException {
+        Restorer.Builder b = Restorer.builder();
+        if (weights != null) {
+            b.weights(weights);
+        }
+        return b.build();
+    }
+
     /**
      * Runs the evaluation.
      *
@@ -132,7 +140,7 @@ public final class Evaluation {
         List<Score> scores = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int done = 0;
-        try (Restorer restorer = methods.contains(Method.USRNET) ? Restorer.builder().weights(weights).build() : null) {
+        try (Restorer restorer = methods.contains(Method.USRNET) ? restorer() : null) {
             for (Path file : images) {
                 String name = file.getFileName().toString();
                 names.add(name);
@@ -257,7 +265,10 @@ public final class Evaluation {
             return this;
         }
 
-        /** The model weights for {@link Method#USRNET} (.safetensors or .pth). */
+        /**
+         * The model weights for {@link Method#USRNET} (.safetensors or .pth); {@code null} (the default)
+         * evaluates the built-in model.
+         */
         public Builder weights(Path file) {
             weights = file;
             return this;
@@ -281,8 +292,7 @@ public final class Evaluation {
         /**
          * Builds the evaluation.
          *
-         * @throws IllegalArgumentException if there are no images, kernels, settings or methods,
-         *                                  or the USRNet method is selected without weights
+         * @throws IllegalArgumentException if there are no images, kernels, settings or methods
          */
         public Evaluation build() {
             if (images.isEmpty()) {
@@ -296,10 +306,6 @@ public final class Evaluation {
             }
             if (methods.isEmpty()) {
                 throw new IllegalArgumentException("no methods to evaluate");
-            }
-            if (methods.contains(Method.USRNET) && weights == null) {
-                throw new IllegalArgumentException("the usrnet method needs weights; give them or leave usrnet out "
-                        + "of the methods");
             }
             return new Evaluation(this);
         }

@@ -3,6 +3,7 @@ package io.usrnet.core.weights;
 import io.usrnet.data.io.InvalidFileException;
 import io.usrnet.hyper.HyperNetwork;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ import java.util.Map;
  */
 public final class ModelWeights {
     private static final String PRIOR_PREFIX = "p.";
+    /** Where the model shipped with the library lives on the class path (see MODEL.md). */
+    static final String BUILT_IN_RESOURCE = "usrnet-tiny.safetensors";
 
     private final StateDict stateDict;
     private final ModelConfig config;
@@ -49,6 +52,36 @@ public final class ModelWeights {
             return of(dict);
         } catch (IllegalArgumentException e) {
             throw new InvalidFileException(file, "not USRNet weights: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The model shipped inside the library: the tiny configuration (6 iterations, ResUNet widths
+     * 16-32-64-64, 2 blocks, hyper-network width 32) trained by this project on its training images
+     * for scales 1 to 4, noise levels 0 to 25 and 25×25 Gaussian and camera-shake kernels. Its
+     * metadata holds the training provenance; MODEL.md in the repository says how to reproduce it and
+     * how well it does. Loaded once and shared (the instance is immutable).
+     *
+     * @throws IllegalStateException if the resource is missing from the class path (a broken build)
+     */
+    public static ModelWeights builtIn() {
+        return BuiltIn.WEIGHTS;
+    }
+
+    /** Lazy holder: the built-in model is read on first use only. */
+    private static final class BuiltIn {
+        static final ModelWeights WEIGHTS = load();
+
+        private static ModelWeights load() {
+            try (InputStream in = ModelWeights.class.getResourceAsStream(BUILT_IN_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException("the built-in model " + BUILT_IN_RESOURCE
+                            + " is missing from the class path (broken build?)");
+                }
+                return of(SafeTensors.read(in.readAllBytes(), Path.of(BUILT_IN_RESOURCE)));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the built-in model: " + e.getMessage(), e);
+            }
         }
     }
 

@@ -71,6 +71,27 @@ public final class SafeTensors {
     }
 
     /**
+     * Parses a whole {@code .safetensors} file held in memory, such as a resource inside a jar.
+     *
+     * @param bytes  the file's content
+     * @param source the name to use in error messages
+     * @throws InvalidFileException if the bytes are not a valid {@code .safetensors} file
+     */
+    public static StateDict read(byte[] bytes, Path source) throws InvalidFileException {
+        if (bytes.length < 8) {
+            throw new InvalidFileException(source, "not a .safetensors file (too short)");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLen = buf.getLong(0);
+        if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > bytes.length) {
+            throw new InvalidFileException(source, "not a .safetensors file or truncated (header length "
+                    + headerLen + ", size " + bytes.length + ")");
+        }
+        String json = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+        return parse(source, json, buf, 8 + (int) headerLen);
+    }
+
+    /**
      * Writes every tensor of {@code dict} as F32, in the dict's order, with its metadata in
      * {@code __metadata__} (omitted when empty). The header is padded with spaces to a multiple of
      * 8 bytes. The file is replaced atomically: the content goes to a temporary file in the same
