@@ -1,5 +1,6 @@
 package io.usrnet.cli;
 
+import io.usrnet.core.eval.ContactSheet;
 import io.usrnet.core.eval.Evaluation;
 import io.usrnet.core.eval.EvaluationResult;
 import io.usrnet.core.eval.Method;
@@ -7,6 +8,7 @@ import io.usrnet.core.eval.Progress;
 import io.usrnet.core.eval.Score;
 import io.usrnet.core.eval.Setting;
 import io.usrnet.core.eval.Table1Report;
+import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.core.train.Trainer;
 import java.io.PrintWriter;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
                     + "per-image number). Progress goes to stderr.",
             "Default grid: the paper's settings x2:0, x3:0, x3:2.55, x3:7.65, x4:0."})
 final class EvalCommand implements Callable<Integer> {
+    static final String CONTACT_SHEET = "contact.png";
+
     @Spec
     CommandSpec spec;
 
@@ -85,6 +89,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "Output folder for table1.md and table1.csv (created if missing).")
     Path out;
 
+    @Option(names = "--contact-sheet", paramLabel = "N", defaultValue = "3",
+            description = "Also write OUT/contact.png: the first N images (rows) at the last setting and kernel of "
+                    + "the grid, columns LR (nearest) | each method | HR, centre crops (default: ${DEFAULT-VALUE}; 0 = none).")
+    int contactSheet;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -94,6 +103,9 @@ final class EvalCommand implements Callable<Integer> {
         List<Setting> grid = grid();
         if (every < 1) {
             throw new IllegalArgumentException("--every must be >= 1, got " + every);
+        }
+        if (contactSheet < 0) {
+            throw new IllegalArgumentException("--contact-sheet must be >= 0, got " + contactSheet);
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
@@ -112,6 +124,10 @@ final class EvalCommand implements Callable<Integer> {
         if (!quiet) {
             b.listener(p -> report(err, p));
         }
+        List<Integer> kernelOrder = new ArrayList<>(b.kernelIndices());
+        ContactSheet sheet = contactSheet == 0 ? null
+                : new ContactSheet(grid.get(grid.size() - 1), kernelOrder.get(kernelOrder.size() - 1), contactSheet, 192);
+        b.sampleListener(sheet);
         Evaluation evaluation = b.build();
         Files.createDirectories(out);
         if (methodList.contains(Method.USRNET)) {
@@ -120,6 +136,14 @@ final class EvalCommand implements Callable<Integer> {
         }
         EvaluationResult result = evaluation.run();
         Table1Report.write(result, out);
+        if (sheet != null) {
+            ImageFiles.write(out.resolve(CONTACT_SHEET), sheet.render());
+            if (!quiet) {
+                err.printf(Locale.ROOT, "eval: wrote %s (%s k%d; rows %s; columns %s)%n", out.resolve(CONTACT_SHEET),
+                        grid.get(grid.size() - 1), kernelOrder.get(kernelOrder.size() - 1),
+                        String.join(", ", sheet.images()), String.join(" | ", sheet.columns()));
+            }
+        }
         if (!quiet) {
             err.printf(Locale.ROOT, "eval: %d images, %d scores in %.1f s; wrote %s and %s%n", result.images().size(),
                     result.scores().size(), result.seconds(), out.resolve(Table1Report.MARKDOWN),

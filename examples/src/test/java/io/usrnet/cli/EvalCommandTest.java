@@ -53,6 +53,21 @@ class EvalCommandTest {
         List<String> csv = Files.readAllLines(out.resolve("table1.csv"));
         assertThat(csv).hasSize(1 + 4 * 2 * 2);
         assertThat(csv.get(0)).isEqualTo("method,scale,sigma,kernel,image,psnr_rgb,psnr_y,ssim");
+
+        // contact sheet of x4:0 k12: one row (one image), LR | usrnet | bicubic | data-step | HR, 48-pixel
+        // panels (the 48×56 image's centre crop) with 4-pixel gaps; the HR panel is the HR crop exactly
+        assertThat(r.err()).contains("columns LR (nearest) | usrnet | bicubic | data-step | HR");
+        Image sheet = ImageFiles.readImage(out.resolve("contact.png"));
+        assertThat(sheet.height()).isEqualTo(48 + 2 * 4);
+        assertThat(sheet.width()).isEqualTo(5 * 48 + 6 * 4);
+        Image hr = ImageFiles.readImage(images.resolve("bird.png"));
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < 48; i += 7) {
+                for (int j = 0; j < 48; j += 5) {
+                    assertThat(sheet.get(c, 4 + i, 4 + 4 * 52 + j)).isEqualTo(hr.get(c, i, 4 + j));
+                }
+            }
+        }
     }
 
     @Test

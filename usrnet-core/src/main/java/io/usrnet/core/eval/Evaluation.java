@@ -53,6 +53,7 @@ public final class Evaluation {
     private final Path weights;
     private final double dataStepAlpha;
     private final Consumer<Progress> listener;
+    private final Consumer<Sample> sampleListener;
 
     private Evaluation(Builder b) {
         this.images = List.copyOf(b.images);
@@ -62,6 +63,7 @@ public final class Evaluation {
         this.weights = b.weights;
         this.dataStepAlpha = b.dataStepAlpha;
         this.listener = b.listener;
+        this.sampleListener = b.sampleListener;
     }
 
     /** A builder: images, kernels and weights (when {@link Method#USRNET} is evaluated) are required. */
@@ -152,10 +154,15 @@ public final class Evaluation {
                         int k = e.getKey();
                         Image lr = degrade(hr, e.getValue(), setting, noiseSeed(name, k, setting));
                         List<Score> item = new ArrayList<>();
+                        Map<Method, Image> outputs = new LinkedHashMap<>();
                         for (Method m : methods) {
                             Image out = restore(m, restorer, lr, e.getValue(), setting);
+                            outputs.put(m, out);
                             item.add(new Score(m, setting, k, name, Metrics.psnr(out, reference, s * s),
                                     Metrics.psnrY(out, reference, s), Metrics.ssim(out, reference, s)));
+                        }
+                        if (sampleListener != null) {
+                            sampleListener.accept(new Sample(name, setting, k, lr, outputs, reference));
                         }
                         scores.addAll(item);
                         done++;
@@ -202,6 +209,7 @@ public final class Evaluation {
         private Path weights;
         private double dataStepAlpha = DEFAULT_DATA_STEP_ALPHA;
         private Consumer<Progress> listener;
+        private Consumer<Sample> sampleListener;
 
         private Builder() {
         }
@@ -253,6 +261,11 @@ public final class Evaluation {
             return this;
         }
 
+        /** The 1-based indices of the kernels added so far, in order. */
+        public List<Integer> kernelIndices() {
+            return List.copyOf(kernels.keySet());
+        }
+
         /** The settings, in order (default: {@link Setting#TABLE1}). */
         public Builder settings(List<Setting> list) {
             settings = List.copyOf(list);
@@ -280,6 +293,15 @@ public final class Evaluation {
                 throw new IllegalArgumentException("data-step alpha must be a finite number > 0, got " + alpha);
             }
             dataStepAlpha = alpha;
+            return this;
+        }
+
+        /**
+         * Given the images of every (image, setting, kernel) item on the evaluating thread, e.g. a
+         * {@link ContactSheet}; it must not keep more than it needs (a grid has many items).
+         */
+        public Builder sampleListener(Consumer<Sample> samples) {
+            sampleListener = samples;
             return this;
         }
 
