@@ -13,11 +13,12 @@ import java.nio.file.Path;
 
 /**
  * The README's Java quick start as a runnable program: degrade a sharp image with a Table-1
- * kernel, run the learning-free data step, and restore it with USRNet weights.
+ * kernel, run the learning-free data step, and restore it with USRNet (the built-in model, or the
+ * weights file given as fourth argument).
  *
  * <pre>
  * java -cp "examples/target/usrnet-examples.jar:examples/target/lib/*" io.usrnet.examples.QuickStart \
- *     HR.png KERNEL_SPEC WEIGHTS OUT_DIR
+ *     HR.png KERNEL_SPEC OUT_DIR [WEIGHTS]
  * </pre>
  */
 public final class QuickStart {
@@ -27,17 +28,18 @@ public final class QuickStart {
     /**
      * Runs the quick start.
      *
-     * @param args sharp image, kernel spec (e.g. {@code kernels_12.mat:kernels:3}), weights file, output directory
+     * @param args sharp image, kernel spec (e.g. {@code kernels_12.mat:kernels:3}), output directory and,
+     *             optionally, a weights file
      * @throws IOException if a file cannot be read or written
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: QuickStart HR.png KERNEL_SPEC WEIGHTS OUT_DIR");
+        if (args.length != 3 && args.length != 4) {
+            System.err.println("usage: QuickStart HR.png KERNEL_SPEC OUT_DIR [WEIGHTS]");
             System.exit(2);
         }
         Image hr = Degradation.modcrop(ImageFiles.readImage(Path.of(args[0])), 4);
         Kernel k = KernelFiles.read(args[1]);
-        Path out = Path.of(args[3]);
+        Path out = Path.of(args[2]);
 
         // the physics alone (data-module, no DJL): degrade, then one closed-form data step
         Image lr = Degradation.degrade(hr, k, 4, 2.55, 0);
@@ -46,7 +48,11 @@ public final class QuickStart {
         ImageFiles.write(out.resolve("lr.png"), lr);
         ImageFiles.write(out.resolve("data_step.png"), z);
 
-        try (Restorer restorer = Restorer.builder().weights(Path.of(args[2])).build()) {
+        Restorer.Builder model = Restorer.builder();
+        if (args.length == 4) {
+            model.weights(Path.of(args[3]));
+        }
+        try (Restorer restorer = model.build()) {
             Image sr = restorer.restore(lr, k, 4, 2.55);
             ImageFiles.write(out.resolve("usrnet.png"), sr);
             // kernel-conditioned experiments: fewer iterations, and every iteration's alpha, beta, z and x
