@@ -8,9 +8,16 @@ import java.util.Arrays;
  * (⌊height/2⌋, ⌊width/2⌋) (see PROTOCOL.md §1).
  *
  * <p>Construction rejects empty kernels and NaN or infinite taps. Negative taps are allowed
- * (bicubic approximations have them). A kernel need not sum to 1; {@link #normalized()} makes it so.
+ * (bicubic approximations have them). A kernel need not sum to 1; {@link #normalized()} makes it so,
+ * and {@link #sumsToOne()} tells whether it does (within {@link #SUM_TOLERANCE}).
  */
 public final class Kernel {
+    /**
+     * How far from 1 the taps' sum may be for {@link #sumsToOne()}: 1e-3. The shipped ×2..×4
+     * bicubic kernels sum to 0.999898..1.000002 and count as normalised (they are used as stored).
+     */
+    public static final double SUM_TOLERANCE = 1e-3;
+
     private final int height;
     private final int width;
     private final double[] values;
@@ -87,6 +94,11 @@ public final class Kernel {
             s += v;
         }
         return s;
+    }
+
+    /** True if the taps sum to 1 within {@link #SUM_TOLERANCE}. */
+    public boolean sumsToOne() {
+        return Math.abs(sum() - 1) <= SUM_TOLERANCE;
     }
 
     /**

@@ -21,6 +21,17 @@ class KernelTest {
     }
 
     @Test
+    void sumsToOneWithinTheTolerance() {
+        assertThat(Kernel.delta().sumsToOne()).isTrue();
+        assertThat(Kernel.of(new double[][] {{0.5, 0.4999}}).sumsToOne()).isTrue(); // 0.9999
+        assertThat(Kernel.of(new double[][] {{0.5, 0.501}}).sumsToOne()).isTrue(); // 1.001, on the bound
+        assertThat(Kernel.of(new double[][] {{0.5, 0.5011}}).sumsToOne()).isFalse(); // 1.0011
+        assertThat(Kernel.of(new double[][] {{0.5, 0.4989}}).sumsToOne()).isFalse(); // 0.9989
+        assertThat(Kernel.of(new double[][] {{1, 1.5}}).sumsToOne()).isFalse();
+        assertThat(Kernel.of(new double[][] {{1, 1.5}}).normalized().sumsToOne()).isTrue();
+    }
+
+    @Test
     void rejectsNonFiniteAndRaggedTaps() {
         assertThatThrownBy(() -> Kernel.of(1, 2, new double[] {0.5, Double.NaN}))
                 .hasMessageContaining("NaN or infinite");

@@ -2,6 +2,7 @@ package io.usrnet.cli;
 
 import io.usrnet.bench.BoundaryBenchmark;
 import io.usrnet.bench.DataStepBenchmark;
+import io.usrnet.bench.LeakBenchmark;
 import io.usrnet.bench.PriorBenchmark;
 import io.usrnet.bench.RestoreBenchmark;
 import io.usrnet.bench.TileBenchmark;
@@ -21,10 +22,12 @@ import picocli.CommandLine.Parameters;
             "boundary DIR [crop] [alpha]: periodic vs smooth boundary, PSNR of border band and whole image, on "
                     + "centre crops of every 8th PNG in DIR blurred non-circularly (measures quality, not speed).",
             "large: one restoration with random weights: ARGs SIZE (HR side, scale 4) TILE (0 = untiled) "
-                    + "[ITERATIONS] [full|tiny]; run under /usr/bin/time -f %M for the peak memory."})
+                    + "[ITERATIONS] [full|tiny]; run under /usr/bin/time -f %M for the peak memory.",
+            "leak [RESTORES]: 200 (or RESTORES) consecutive restorations with one restorer (tiny, 48² ×2), "
+                    + "printing RSS and heap after a tenth, half and all of them, so that growth shows."})
 final class BenchCommand implements Callable<Integer> {
     /** Benchmarks. */
-    enum Which { data, prior, restore, boundary, large }
+    enum Which { data, prior, restore, boundary, large, leak }
 
     @Parameters(index = "0", paramLabel = "WHICH", description = "One of: ${COMPLETION-CANDIDATES}.")
     Which which;
@@ -42,6 +45,7 @@ final class BenchCommand implements Callable<Integer> {
             case restore -> RestoreBenchmark.main(a);
             case boundary -> BoundaryBenchmark.main(a);
             case large -> TileBenchmark.main(a);
+            case leak -> LeakBenchmark.main(a);
         }
         return 0;
     }

@@ -12,6 +12,9 @@ import io.usrnet.hyper.HyperNetwork;
 import io.usrnet.hyper.Schedule;
 import io.usrnet.prior.ResUNet;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -28,14 +31,25 @@ import java.util.Objects;
  * try (Restorer restorer = Restorer.builder().weights(Path.of("usrnet.pth")).build()) { ... }
  * }</pre>
  *
- * <p>Immutable and thread-safe: one instance serves concurrent calls. It holds the prior's weights in
- * native memory: close it when done; later calls fail with {@link IllegalStateException}. DJL must
- * start offline: the prior sets the system property {@code ai.djl.offline=true} when absent.
+ * <p>Immutable and thread-safe: one instance serves concurrent calls from any number of threads,
+ * each giving bit for bit the result it would give alone (calls share only the read-only weights;
+ * FFT plans and scratch are per thread). It holds the prior's weights in native memory: close it
+ * when done; later calls fail with {@link IllegalStateException} ("this Restorer is closed"), and
+ * {@link #close()} waits for calls in progress. DJL must start offline: the prior sets the system
+ * property {@code ai.djl.offline=true} when absent.
+ *
+ * <p>Kernels: a kernel whose taps sum to a positive value other than 1 (by more than
+ * {@link Kernel#SUM_TOLERANCE}) is normalised to sum 1 before use, and a {@link Level#WARNING}
+ * "kernel sums to X, normalised to 1" is logged to the {@link System.Logger} named
+ * {@code io.usrnet.core.Restorer}; {@link #kernelFor(Kernel)} tells which kernel a call uses.
  */
 public final class Restorer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Restorer.class.getName());
+
     private final ModelConfig config;
     private final HyperNetwork hyper;
     private final ResUNet prior;
+    private volatile boolean closed;
 
     private Restorer(ModelWeights weights) {
         this.config = weights.config();
@@ -70,11 +84,14 @@ public final class Restorer implements AutoCloseable {
      *
      * @param lr the degraded image, 3 channels (RGB) or 1 (grey: restored as grey R=G=B, the result
      *     is the mean of the output channels); values nominally in [0, 1]
-     * @param kernel the blur kernel, used as given (not normalised, not flipped)
+     * @param kernel the blur kernel, not flipped; used as given if its taps sum to 1 within
+     *     {@link Kernel#SUM_TOLERANCE} (or to a negative value), else normalised to sum 1 with a
+     *     logged warning (see {@link #kernelFor(Kernel)})
      * @param scale the integer scale factor s ≥ 1 (1 = deblurring only)
      * @param sigma255 the noise level of {@code lr} in [0, 255] units (the network receives σ/255)
      * @return the restored image, {@code s·h × s·w}, same channel count as {@code lr}, not clamped
-     * @throws IllegalArgumentException for invalid arguments (the message says which and why)
+     * @throws IllegalArgumentException for invalid arguments (the message says which and why), among
+     *     them a kernel whose taps sum to zero
      * @throws IllegalStateException if this restorer is closed
      */
     public Image restore(Image lr, Kernel kernel, int scale, double sigma255) {
@@ -93,6 +110,9 @@ public final class Restorer implements AutoCloseable {
         Objects.requireNonNull(lr, "lr");
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(options, "options");
+        if (closed) {
+            throw new IllegalStateException("this Restorer is closed");
+        }
         if (scale < 1) {
             throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
         }
@@ -103,7 +123,11 @@ public final class Restorer implements AutoCloseable {
             throw new IllegalArgumentException("the network restores RGB or grey images, got " + lr.channels()
                     + " channels (keep an alpha channel aside)");
         }
-        kernel.requireBlur();
+        Kernel used = kernelFor(kernel);
+        if (used != kernel) {
+            LOG.log(Level.WARNING, "kernel sums to " + sumText(kernel) + ", normalised to 1");
+            kernel = used;
+        }
         if (options.boundary() == Boundary.SMOOTH) {
             Image padded = PeriodicExtension.extendLr(lr, scale);
             Image out = restore(padded, kernel, scale, sigma255, options.withBoundary(Boundary.PERIODIC));
@@ -136,9 +160,27 @@ public final class Restorer implements AutoCloseable {
         return lr.channels() == 1 ? meanOfChannels(out) : out;
     }
 
+    /**
+     * The kernel {@link #restore} uses for {@code kernel}: {@code kernel} itself if its taps sum to
+     * 1 within {@link Kernel#SUM_TOLERANCE} (the shipped bicubic kernels, 0.999898..1.000002, are
+     * used exactly as stored) or to a negative value, else {@link Kernel#normalized()}.
+     *
+     * @throws IllegalArgumentException if the taps sum to zero ({@link Kernel#requireBlur()})
+     */
+    public static Kernel kernelFor(Kernel kernel) {
+        kernel.requireBlur();
+        return kernel.sumsToOne() || kernel.sum() < 0 ? kernel : kernel.normalized();
+    }
+
+    /** The sum of a kernel's taps to 6 significant digits ("2.5", "0.998"). */
+    private static String sumText(Kernel kernel) {
+        return new BigDecimal(kernel.sum()).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
     /** Frees the prior's native memory; waits for calls in progress. Idempotent. */
     @Override
     public void close() {
+        closed = true;
         prior.close();
     }
 

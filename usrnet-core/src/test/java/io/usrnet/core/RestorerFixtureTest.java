@@ -169,8 +169,8 @@ class RestorerFixtureTest {
         Path dir = FIXTURES.resolve("usrnet/case04");
         Image lr = NpyArray.read(dir.resolve("lr.npy")).toImage();
         Kernel k = NpyArray.read(dir.resolve("k.npy")).toKernel();
-        assertThatThrownBy(() -> r.restore(lr, k, 2, 15)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("closed");
+        assertThatThrownBy(() -> r.restore(lr, k, 2, 15)).isExactlyInstanceOf(IllegalStateException.class)
+                .hasMessage("this Restorer is closed");
     }
 
     static Image npy(Path p) throws IOException {

@@ -3,7 +3,6 @@ package io.usrnet.core.io;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.InvalidFileException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import us.hebi.matlab.mat.types.Array;
 import us.hebi.matlab.mat.types.Cell;
 import us.hebi.matlab.mat.types.MatFile;
 import us.hebi.matlab.mat.types.Matrix;
+import us.hebi.matlab.mat.types.Sources;
 
 /** Kernels from MATLAB v5 {@code .mat} files (see {@link KernelFiles}). */
 final class MatKernels {
@@ -34,10 +34,11 @@ final class MatKernels {
     }
 
     static List<Kernel> read(Path file, String variable, Integer index, boolean all) throws IOException {
-        checkHeader(file);
+        byte[] data = readChecked(file);
         Mat5File mat;
         try {
-            mat = Mat5.readFromFile(file.toFile());
+            // the subsystem holds MATLAB objects (handle classes), which no kernel needs
+            mat = Mat5.newReader(Sources.wrap(data)).disableSubsystemProcessing().readMat();
         } catch (IOException | RuntimeException e) {
             throw new InvalidFileException(file, "corrupt or truncated MATLAB .mat file (" + e.getMessage() + ")", e);
         }
@@ -70,27 +71,31 @@ final class MatKernels {
         }
     }
 
-    private static void checkHeader(Path file) throws IOException {
-        byte[] head = new byte[520];
-        int got;
-        try (InputStream in = Files.newInputStream(file)) {
-            got = in.readNBytes(head, 0, head.length);
+    /** The whole file, once its header and structure were checked (see {@link MatStructure}). */
+    private static byte[] readChecked(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MatStructure.MAX_BYTES) {
+            throw new InvalidFileException(file, "MATLAB file too large for a kernel file (" + size + " bytes; at most "
+                    + (MatStructure.MAX_BYTES >> 20) + " MiB are read)");
         }
-        String text = new String(head, 0, Math.min(got, 116), StandardCharsets.ISO_8859_1);
-        boolean hdf5 = got >= 520 && Arrays.equals(head, 512, 520, HDF5_SIGNATURE, 0, 8);
+        byte[] data = Files.readAllBytes(file);
+        String text = new String(data, 0, Math.min(data.length, 116), StandardCharsets.ISO_8859_1);
+        boolean hdf5 = data.length >= 520 && Arrays.equals(data, 512, 520, HDF5_SIGNATURE, 0, 8);
         if (text.startsWith("MATLAB 7.3") || hdf5) {
             throw new InvalidFileException(file, "MATLAB v7.3 (HDF5) .mat files are not supported; re-save it in "
                     + "MATLAB with save(..., '-v7') or use a plain-text export of the kernels "
                     + "(e.g. data/kernels/txt/levin09_k*.txt)");
         }
-        if (got < HEADER) {
-            throw new InvalidFileException(file, "too short to be a MATLAB .mat file (" + got + " bytes)");
+        if (data.length < HEADER) {
+            throw new InvalidFileException(file, "too short to be a MATLAB .mat file (" + data.length + " bytes)");
         }
-        String endian = new String(head, 126, 2, StandardCharsets.ISO_8859_1);
+        String endian = new String(data, 126, 2, StandardCharsets.ISO_8859_1);
         if (!endian.equals("IM") && !endian.equals("MI")) {
             throw new InvalidFileException(file, "not a MATLAB v5 .mat file (no v5 header; MATLAB v4 files are "
                     + "not supported)");
         }
+        MatStructure.check(file, data);
+        return data;
     }
 
     private static MatFile.Entry select(Path file, List<MatFile.Entry> entries, String variable)

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleException;
+import net.razorvine.pickle.UnpickleStack;
 import net.razorvine.pickle.Unpickler;
 
 /**
@@ -34,7 +35,9 @@ import net.razorvine.pickle.Unpickler;
  *
  * <p>Dictionaries are built as {@link LinkedHashMap}s (razorvine's own dict opcodes lose the
  * insertion order of a state_dict). Length-prefixed items are checked against the bytes left
- * before anything is allocated, so a corrupt length cannot exhaust memory.
+ * before anything is allocated, so a corrupt length cannot exhaust memory. A corrupt pickle that
+ * pops more than its stack holds, or appends to something that is not a list, fails with a
+ * {@link PickleException} saying so (razorvine itself would fail with an index or cast exception).
  *
  * <p>Not thread-safe; use one instance per load.
  */
@@ -100,7 +103,7 @@ final class RestrictedUnpickler extends Unpickler {
             Opcodes.STRING, Opcodes.BINSTRING, Opcodes.SHORT_BINSTRING, Opcodes.UNICODE, Opcodes.BINUNICODE,
             Opcodes.SHORT_BINUNICODE, Opcodes.BINUNICODE8, Opcodes.BINBYTES, Opcodes.SHORT_BINBYTES,
             Opcodes.BINBYTES8, Opcodes.EMPTY_TUPLE, Opcodes.TUPLE, Opcodes.TUPLE1, Opcodes.TUPLE2,
-            Opcodes.TUPLE3, Opcodes.EMPTY_LIST, Opcodes.LIST, Opcodes.APPEND, Opcodes.APPENDS,
+            Opcodes.TUPLE3, Opcodes.EMPTY_LIST, Opcodes.LIST,
             Opcodes.GET, Opcodes.BINGET, Opcodes.LONG_BINGET, Opcodes.PUT, Opcodes.BINPUT,
             Opcodes.LONG_BINPUT, Opcodes.MEMOIZE, Opcodes.PROTO, Opcodes.FRAME, Opcodes.BINPERSID);
 
@@ -210,6 +213,9 @@ final class RestrictedUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short key) throws IOException {
+        if (!(stack instanceof CheckedStack)) {
+            stack = new CheckedStack(); // load() starts each pickle with a fresh, empty stack
+        }
         if (ids == null && CODE_OPCODES.containsKey(key)) {
             refusePlainData(key);
         }
@@ -268,6 +274,14 @@ final class RestrictedUnpickler extends Unpickler {
             case Opcodes.SETITEMS -> {
                 List<Object> items = stack.pop_all_since_marker();
                 putPairs(dictOnTop(), items);
+            }
+            case Opcodes.APPEND -> {
+                Object value = stack.pop();
+                listOnTop().add(value);
+            }
+            case Opcodes.APPENDS -> {
+                List<Object> items = stack.pop_all_since_marker();
+                listOnTop().addAll(items);
             }
             default -> {
                 if (!PLAIN_DATA.contains(key)) {
@@ -375,6 +389,38 @@ final class RestrictedUnpickler extends Unpickler {
             throw new PickleException("SETITEM target is not a dict");
         }
         return (Map<Object, Object>) stack.peek();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> listOnTop() {
+        if (!(stack.peek() instanceof List)) {
+            throw new PickleException("APPEND target is not a list");
+        }
+        return (List<Object>) stack.peek();
+    }
+
+    /** razorvine's stack, failing with a PickleException instead of an index exception when it runs empty. */
+    private static final class CheckedStack extends UnpickleStack {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object pop() {
+            requireItem();
+            return super.pop();
+        }
+
+        @Override
+        public Object peek() {
+            requireItem();
+            return super.peek();
+        }
+
+        private void requireItem() {
+            if (size() == 0) {
+                throw new PickleException("an opcode takes more items than the stack holds (or a mark that is not"
+                        + " there)");
+            }
+        }
     }
 
     private static void putPairs(Map<Object, Object> dict, List<Object> items) {

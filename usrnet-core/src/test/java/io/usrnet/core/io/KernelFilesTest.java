@@ -11,13 +11,18 @@ import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.InvalidFileException;
 import io.usrnet.data.io.NpyArray;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import us.hebi.matlab.mat.format.Mat5;
@@ -210,6 +215,96 @@ class KernelFilesTest {
         Files.write(cut, Arrays.copyOf(bytes, 300));
         assertThatThrownBy(() -> KernelFiles.read(cut + ":kernels:1")).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("cut.mat: corrupt or truncated MATLAB .mat file");
+    }
+
+    /**
+     * Regressions found by {@link ReaderFuzzTest}: MFL trusts byte counts and dimensions, so before
+     * MatStructure these failed with OutOfMemoryError, NegativeArraySizeException or a 1 GiB
+     * allocation; now each is refused before MFL sees it.
+     */
+    @Test
+    void corruptMatStructuresAreRefusedBeforeParsing() throws IOException {
+        byte[] k = doubles(0.25, 0.25, 0.25, 0.25);
+        // a cell claiming 2^31 - 1 elements (MFL allocated an array of that many)
+        assertMatRefused("cell.mat", array(1, new int[] {Integer.MAX_VALUE, 1}, "c", new byte[0]),
+                "an array of 2147483647 cells or fields holds only 0 bytes");
+        // a name whose byte count is 0xffffffff (MFL: NegativeArraySizeException)
+        byte[] name = matElement(1, 0xffffffffL, new byte[0]);
+        assertMatRefused("name.mat", matElement(14, -1, concat(matElement(6, 8, new byte[] {6, 0, 0, 0, 0, 0, 0, 0}),
+                matElement(5, 8, ints(2, 2)), name)), "array name at byte 168 claims 4294967295 bytes, only 0 follow");
+        // data claiming 1 GiB (MFL allocated it, then hit the end of the file)
+        byte[] huge = matElement(14, -1, concat(matElement(6, 8, new byte[] {6, 0, 0, 0, 0, 0, 0, 0}),
+                matElement(5, 8, ints(2, 2)), matElement(1, 1, new byte[] {'k'}), matElement(9, 1 << 30, k)));
+        assertMatRefused("huge.mat", huge, "array data at byte 184 claims 1073741824 bytes, only 32 follow");
+        // the same inside a compressed variable
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+        try (DeflaterOutputStream out = new DeflaterOutputStream(deflated)) {
+            out.write(huge);
+        }
+        assertMatRefused("compressed.mat", matElement(15, -1, deflated.toByteArray()),
+                "array data at byte 56 of the variable compressed at byte 128 claims 1073741824 bytes, only 32 follow");
+        // dimensions that disagree with the data
+        assertMatRefused("dims.mat", array(6, new int[] {3, 3}, "k", matElement(9, -1, k)),
+                "the dimensions say 9 elements, the array data holds 32 bytes of 8-byte elements");
+        // and the well-formed version of the same file reads
+        Path good = Files.write(dir.resolve("good.mat"), matFile(array(6, new int[] {2, 2}, "k", matElement(9, -1, k))));
+        assertThat(KernelFiles.read(good)).isEqualTo(Kernel.of(new double[][] {{0.25, 0.25}, {0.25, 0.25}}));
+    }
+
+    private void assertMatRefused(String name, byte[] variable, String message) throws IOException {
+        Path file = Files.write(dir.resolve(name), matFile(variable));
+        assertThatThrownBy(() -> KernelFiles.read(file)).isExactlyInstanceOf(InvalidFileException.class)
+                .hasMessage(file + ": corrupt or truncated MATLAB .mat file: " + message);
+    }
+
+    /** A little-endian MAT v5 file of the given top-level elements. */
+    private static byte[] matFile(byte[]... elements) {
+        byte[] header = new byte[128];
+        Arrays.fill(header, 0, 116, (byte) ' ');
+        byte[] text = "MATLAB 5.0 MAT-file, written by a test".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, header, 0, text.length);
+        header[125] = 1; // version 0x0100
+        header[126] = 'I';
+        header[127] = 'M';
+        return concat(header, concat(elements));
+    }
+
+    /** An array element: flags (class), dimensions, name, then {@code content}. */
+    private static byte[] array(int cls, int[] dims, String name, byte[] content) {
+        return matElement(14, -1, concat(matElement(6, 8, new byte[] {(byte) cls, 0, 0, 0, 0, 0, 0, 0}),
+                matElement(5, -1, ints(dims)), matElement(1, -1, name.getBytes(StandardCharsets.US_ASCII)), content));
+    }
+
+    /** A data element: type, byte count ({@code declared}, or the data's length if negative), data, padding. */
+    private static byte[] matElement(int type, long declared, byte[] data) {
+        int padded = type == 15 ? data.length : (data.length + 7) / 8 * 8;
+        ByteBuffer b = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(type).putInt((int) (declared < 0 ? data.length : declared)).put(data);
+        return b.array();
+    }
+
+    private static byte[] ints(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            b.putInt(v);
+        }
+        return b.array();
+    }
+
+    private static byte[] doubles(double... values) {
+        ByteBuffer b = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            b.putDouble(v);
+        }
+        return b.array();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -3,17 +3,22 @@ package io.usrnet.core.weights;
 import static io.usrnet.core.weights.TorchFiles.WEIGHTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.usrnet.core.io.ReaderFuzzTest;
+import io.usrnet.core.weights.TorchFiles.Pickle;
 import io.usrnet.data.io.InvalidFileException;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
+import net.razorvine.pickle.PickleException;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Truncated and corrupted weight files fail with InvalidFileException, never anything else. */
@@ -42,6 +47,31 @@ class CorruptWeightsTest {
         assertCorruptionsFail(dir.resolve(name), full, region, 200, 42);
     }
 
+    /**
+     * Regressions found by {@link ReaderFuzzTest}: razorvine failed on these with a
+     * ClassCastException (APPEND to a non-list) or an IndexOutOfBoundsException (popping an empty
+     * stack, a missing mark), wrapped in a message quoting the Java exception.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "append to an int,        'K\u0001K\u0002a.', list",
+        "appends to a dict,       '}(K\u0001e.',       list",
+        "append to a mark,        '(K\u0001a.',        list",
+        "pop from an empty stack, '0.',                 stack",
+        "appends without a mark,  ']K\u0001e.',        stack",
+        "stop on an empty stack,  '.',                  stack",
+        "tuple without a mark,    'K\u0001t.',         stack"})
+    void corruptPickleStacksGiveAClearMessage(String what, String opcodes, String problem) throws IOException {
+        Path file = TorchFiles.checkpoint(dir.resolve("stack.pth"),
+                new Pickle().proto(2).text(opcodes).bytes(), Map.of("0", TorchFiles.f32(1f)));
+        String message = problem.equals("list") ? "APPEND target is not a list"
+                : "an opcode takes more items than the stack holds (or a mark that is not there)";
+        InvalidFileException e = catchThrowableOfType(InvalidFileException.class, () -> WeightFiles.read(file));
+        assertThat(e).as(what).isExactlyInstanceOf(InvalidFileException.class)
+                .hasMessage(file + ": corrupt checkpoint: archive/data.pkl is not a valid pickle (" + message + ")");
+        assertThat(e.getCause()).isExactlyInstanceOf(PickleException.class);
+    }
+
     /** Each prefix of {@code full} cut at {@code cuts} fails to load with an InvalidFileException naming it. */
     static void assertTruncationsFail(Path dir, String name, byte[] full, int... cuts) throws IOException {
         for (int cut : cuts) {
@@ -66,7 +96,7 @@ class CorruptWeightsTest {
             int at = trial < trials * 3 / 4 ? random.nextInt(region) : random.nextInt(full.length);
             bad[at] = (byte) (trial % 2 == 0 ? random.nextInt(256) : bad[at] ^ (1 << random.nextInt(8)));
             Files.write(file, bad);
-            long before = allocatedBytes();
+            long before = ReaderFuzzTest.allocatedBytes();
             try {
                 ModelWeights.read(file);
             } catch (InvalidFileException e) {
@@ -76,19 +106,10 @@ class CorruptWeightsTest {
                 fail("byte " + at + " corrupted: expected InvalidFileException, got " + e, e);
             }
             if (before >= 0) {
-                assertThat(allocatedBytes() - before).as("bytes allocated, byte %d corrupted", at)
+                assertThat(ReaderFuzzTest.allocatedBytes() - before).as("bytes allocated, byte %d corrupted", at)
                         .isLessThan(MAX_ALLOCATION);
             }
         }
         assertThat(failures).isPositive();
-    }
-
-    /** Heap bytes allocated so far by the current thread, or -1 where the JVM does not count them. */
-    static long allocatedBytes() {
-        if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
-                && threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled()) {
-            return threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-        }
-        return -1;
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * then per storage a little-endian int64 element count and the little-endian elements. Protocol 2
  * pickles, as torch.save writes.
  */
-final class LegacyFiles {
+public final class LegacyFiles {
     private LegacyFiles() {
     }
 
@@ -85,7 +85,7 @@ final class LegacyFiles {
      * with its {@code _metadata} attribute, one float32 storage per tensor, on {@code cuda:0} and
      * {@code cpu} alternately.
      */
-    static byte[] of(StateDict sd) {
+    public static byte[] of(StateDict sd) {
         Pickle main = new Pickle().proto(2).orderedDict().mark();
         List<String> keys = new ArrayList<>();
         List<byte[]> records = new ArrayList<>();

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.usrnet.core.io.ReaderFuzzTest;
 import io.usrnet.core.weights.TorchFiles.Pickle;
 import io.usrnet.data.io.InvalidFileException;
 import java.io.IOException;
@@ -50,14 +51,14 @@ class LegacyPthSafetyTest {
 
     /** Heap bytes the current thread allocates while {@code read} runs on {@code file}. */
     private static long allocatedBy(PthSafetyTest.ThrowingReader read, Path file) {
-        long before = CorruptWeightsTest.allocatedBytes();
+        long before = ReaderFuzzTest.allocatedBytes();
         assumeTrue(before >= 0, "per-thread allocation counter");
         try {
             read.read(file);
         } catch (IOException e) {
             // the outcome is checked by the caller
         }
-        return CorruptWeightsTest.allocatedBytes() - before;
+        return ReaderFuzzTest.allocatedBytes() - before;
     }
 
     private UnsafeCheckpointException refused(byte[] bytes, String reference) throws IOException {
