@@ -96,6 +96,14 @@ class CliErrorsTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("must not sum to zero");
         assertThat(out).doesNotExist();
+        Path negativeSum = dir.resolve("negative-sum.txt");
+        Files.writeString(negativeSum, "0 -1 0\n0 -1 0\n0 0 0\n");
+        r = run("solve", "--input", CASE.resolve("y.npy"), "--kernel", negativeSum, "--scale", 2, "--alpha", 0.1,
+                "--output", out);
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("usrnet: error: the 3×3 kernel sums to -2: a blur kernel's taps must sum to a "
+                + "positive value (normally 1)" + System.lineSeparator());
+        assertThat(out).doesNotExist();
     }
 
     @Test

@@ -85,13 +85,13 @@ public final class Restorer implements AutoCloseable {
      * @param lr the degraded image, 3 channels (RGB) or 1 (grey: restored as grey R=G=B, the result
      *     is the mean of the output channels); values nominally in [0, 1]
      * @param kernel the blur kernel, not flipped; used as given if its taps sum to 1 within
-     *     {@link Kernel#SUM_TOLERANCE} (or to a negative value), else normalised to sum 1 with a
-     *     logged warning (see {@link #kernelFor(Kernel)})
+     *     {@link Kernel#SUM_TOLERANCE}, else normalised to sum 1 with a logged warning (see
+     *     {@link #kernelFor(Kernel)})
      * @param scale the integer scale factor s ≥ 1 (1 = deblurring only)
      * @param sigma255 the noise level of {@code lr} in [0, 255] units (the network receives σ/255)
      * @return the restored image, {@code s·h × s·w}, same channel count as {@code lr}, not clamped
      * @throws IllegalArgumentException for invalid arguments (the message says which and why), among
-     *     them a kernel whose taps sum to zero
+     *     them a kernel whose taps sum to zero or to a negative value
      * @throws IllegalStateException if this restorer is closed
      */
     public Image restore(Image lr, Kernel kernel, int scale, double sigma255) {
@@ -163,13 +163,18 @@ public final class Restorer implements AutoCloseable {
     /**
      * The kernel {@link #restore} uses for {@code kernel}: {@code kernel} itself if its taps sum to
      * 1 within {@link Kernel#SUM_TOLERANCE} (the shipped bicubic kernels, 0.999898..1.000002, are
-     * used exactly as stored) or to a negative value, else {@link Kernel#normalized()}.
+     * used exactly as stored), else {@link Kernel#normalized()}.
      *
-     * @throws IllegalArgumentException if the taps sum to zero ({@link Kernel#requireBlur()})
+     * @throws IllegalArgumentException if the taps sum to zero ({@link Kernel#requireBlur()}) or to a
+     *                                  negative value (normalising would invert the image)
      */
     public static Kernel kernelFor(Kernel kernel) {
         kernel.requireBlur();
-        return kernel.sumsToOne() || kernel.sum() < 0 ? kernel : kernel.normalized();
+        if (kernel.sum() < 0) {
+            throw new IllegalArgumentException("the " + kernel.shape() + " kernel sums to " + sumText(kernel)
+                    + ": a blur kernel's taps must sum to a positive value (normally 1)");
+        }
+        return kernel.sumsToOne() ? kernel : kernel.normalized();
     }
 
     /** The sum of a kernel's taps to 6 significant digits ("2.5", "0.998"). */

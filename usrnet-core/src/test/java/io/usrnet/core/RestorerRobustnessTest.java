@@ -138,8 +138,9 @@ class RestorerRobustnessTest {
         assertThat(Restorer.kernelFor(justInside)).isSameAs(justInside);
         Kernel justOutside = scaled(GAUSSIAN, 1.0011);
         assertThat(Restorer.kernelFor(justOutside)).isEqualTo(justOutside.normalized());
-        Kernel negative = scaled(GAUSSIAN, -1); // not a blur one would normalise: used as given
-        assertThat(Restorer.kernelFor(negative)).isSameAs(negative);
+        assertThatThrownBy(() -> Restorer.kernelFor(scaled(GAUSSIAN, -0.5)))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the 7×7 kernel sums to -0.5: a blur kernel's taps must sum to a positive value (normally 1)");
         assertThatThrownBy(() -> Restorer.kernelFor(Kernel.of(new double[][] {{1, -1}})))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not sum to zero");
     }
