@@ -31,14 +31,20 @@ def main():
             meta["init_" + key] = init_meta[key]
     meta["name"] = name
     header["__metadata__"] = meta
+    write_raw(out, header, data)
+
+
+def write_raw(path, header, data):
+    """Writes a .safetensors file from its header dict and data section, atomically; the header is
+    padded with spaces so that the data starts 8-byte aligned."""
     head = json.dumps(header, separators=(",", ":")).encode()
     head += b" " * ((8 - len(head) % 8) % 8)
-    tmp = out + ".tmp"
+    tmp = path + ".tmp"
     with open(tmp, "wb") as f:
         f.write(struct.pack("<Q", len(head)))
         f.write(head)
         f.write(data)
-    os.replace(tmp, out)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from package_model import write_raw
+
 # --------------------------------------------------------------------------------------------
 # safetensors (the format is small enough to read and write here: no extra package needed)
 
@@ -73,15 +75,7 @@ def write_safetensors(path, tensors, metadata):
         header[name] = {"dtype": "F32", "shape": list(arr.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * ((8 - len(head) % 8) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(head)))
-        f.write(head)
-        for raw in blobs:
-            f.write(raw)
-    os.replace(tmp, path)
+    write_raw(path, header, b"".join(blobs))
 
 
 # --------------------------------------------------------------------------------------------
