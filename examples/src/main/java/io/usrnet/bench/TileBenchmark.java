@@ -1,5 +1,8 @@
 package io.usrnet.bench;
 
+import static io.usrnet.core.MemoryModel.formatBytes;
+
+import io.usrnet.core.MemoryModel;
 import io.usrnet.core.RestoreOptions;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.weights.ModelConfig;
@@ -10,31 +13,36 @@ import io.usrnet.data.Kernels;
 import java.util.Locale;
 
 /**
- * Times one large restoration with random weights, tiled or not, for measuring wall time and peak
- * memory (run under {@code /usr/bin/time -f %M}):
+ * Times one large restoration with random weights, tiled or not, and compares the process's
+ * peak memory (VmHWM, what {@code /usr/bin/time} reports) with the {@link MemoryModel}'s estimate:
  *
  * <pre>
- *   ./usrnet bench large SIZE TILE [ITERATIONS] [full|tiny]
+ *   ./usrnet bench large SIZE TILE|BUDGET [ITERATIONS] [full|tiny]
  * </pre>
  *
- * SIZE is the HR side (the LR image is SIZE/4 squared, scale 4), TILE the prior's tile (0 = whole).
+ * SIZE is the HR side (the LR image is SIZE/4 squared, scale 4); TILE the prior's tile (0 = whole),
+ * or a memory budget such as {@code 1g} from which the tile is chosen. The last line,
+ * {@value #RESULT}, gives the figures in bytes for {@link MemoryBenchmark}.
  */
 public final class TileBenchmark {
+    /** Prefix of the machine-readable result line. */
+    static final String RESULT = "memory-result:";
+
     private TileBenchmark() {
     }
 
     /**
      * Runs the benchmark.
      *
-     * @param args HR size, tile size, optional iteration count (default all), optional model
-     *     ({@code full}, default, or {@code tiny})
+     * @param args HR size, tile size or memory budget, optional iteration count (default all),
+     *     optional model ({@code full}, default, or {@code tiny})
      */
     public static void main(String[] args) {
         if (args.length < 2) {
-            throw new IllegalArgumentException("usage: bench large SIZE TILE [ITERATIONS] [full|tiny]");
+            throw new IllegalArgumentException("usage: bench large SIZE TILE|BUDGET [ITERATIONS] [full|tiny]");
         }
         int size = Integer.parseInt(args[0]);
-        int tile = Integer.parseInt(args[1]);
+        boolean budget = !args[1].matches("\\d+");
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         boolean tiny = args.length > 3 && args[3].equals("tiny");
         ModelConfig config = tiny ? ModelConfig.usrnetTiny() : ModelConfig.usrnet();
@@ -42,15 +50,37 @@ public final class TileBenchmark {
         Kernel k = Kernels.gaussian(25, 1.6);
         int lrSize = size / 4;
         Image lr = BenchInputs.randomImage(3, lrSize, lrSize, 7);
-        RestoreOptions options = RestoreOptions.builder().iterations(iterations).tileSize(tile).build();
+        RestoreOptions.Builder builder = RestoreOptions.builder().iterations(iterations);
+        if (budget) {
+            builder.maxMemoryBytes(MemoryModel.parseBytes(args[1]));
+        } else {
+            builder.tileSize(Integer.parseInt(args[1]));
+        }
+        RestoreOptions options = builder.build();
+        if (System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
+            System.out.println("note: not run with the allocator and heap settings of restore --max-memory, which "
+                    + "the memory model assumes (see ./usrnet; bench memory uses them)");
+        }
         try (Restorer restorer = Restorer.builder().weights(weights).build()) {
+            int tile = restorer.tileSize(lrSize, lrSize, 4, options);
             long t0 = System.nanoTime();
             Image hr = restorer.restore(lr, k, 4, 2.55, options);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "%s %d² -> %d², tile %s, %s iterations: %.1f s (heap used %d MB)%n",
+            System.out.printf(Locale.ROOT, "%s %d² -> %d², tile %s%s, %s iterations: %.1f s%n",
                     tiny ? "tiny" : "full", lrSize, hr.width(), tile == 0 ? "none" : tile,
-                    iterations == 0 ? "all" : iterations, seconds,
-                    (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+                    budget ? " (chosen for " + formatBytes(options.maxMemoryBytes()) + ")" : "",
+                    iterations == 0 ? "all" : iterations, seconds);
+            MemoryModel model = restorer.memoryModel();
+            int side = tile == 0 ? hr.width() : Math.min(tile, hr.width());
+            long estimate = model.peakBytes(lrSize, lrSize, 4, tile);
+            long measured = ProcessStats.peakRssBytes();
+            long heap = ProcessStats.peakHeapUsedBytes();
+            System.out.printf(Locale.ROOT, "peak RSS %s measured, %s estimated (runtime %s + weights %s + images %s"
+                    + " + prior %s); heap used at most %s%n", formatBytes(measured), formatBytes(estimate),
+                    formatBytes(model.runtimeBytes()), formatBytes(model.weightBytes()),
+                    formatBytes(model.imageBytes(lrSize, lrSize, 4)), formatBytes(model.priorBytes(side, side)),
+                    formatBytes(heap));
+            System.out.printf(Locale.ROOT, "%s %d %d %d %d %.3f%n", RESULT, tile, measured, estimate, heap, seconds);
         }
     }
 }

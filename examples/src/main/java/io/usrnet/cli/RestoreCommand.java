@@ -1,5 +1,6 @@
 package io.usrnet.cli;
 
+import io.usrnet.core.MemoryModel;
 import io.usrnet.core.RestoreOptions;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageData;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
             "Restore images degraded by a known blur kernel K, integer scale S and noise level SIGMA with "
                     + "the USRNet unfolded network (data step + ResUNet prior, schedule from the hyper-network).",
             "IN and OUT are files, or directories (batch mode: every image in IN is restored into OUT under "
-                    + "the same file name; the model is loaded once). Progress goes to stderr."})
+                    + "the same file name; the model is loaded once, and the next image is read and the previous "
+                    + "one written while the current one is restored). Progress goes to stderr."})
 final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -72,6 +74,13 @@ final class RestoreCommand implements Callable<Integer> {
                     + "bound its memory on large images; 0 = whole image (default).")
     int tile;
 
+    @Option(names = "--max-memory", paramLabel = "SIZE",
+            description = "Choose the prior's tiling so that the estimated peak memory of the whole process stays "
+                    + "within SIZE (e.g. 4g, 512m; binary units): the whole image if it fits, else the largest tile "
+                    + "that does; refused if even a 64×64 tile would not. Instead of --tile (giving both is an "
+                    + "error). In batch mode images are then read and written one at a time.")
+    String maxMemory;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -88,56 +97,88 @@ final class RestoreCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--tile: " + e.getMessage(), e);
         }
+        long budget = memoryBudget();
         List<Path[]> jobs = plan();
         Kernel k = degradation.kernel();
         PrintWriter err = spec.commandLine().getErr();
-        int failures = 0;
+        List<Exception> failures = new ArrayList<>();
         Restorer.Builder builder = Restorer.builder();
         if (weights != null) {
             builder.weights(weights);
         }
         try (Restorer restorer = builder.build()) {
-            for (int i = 0; i < jobs.size(); i++) {
-                Path in = jobs.get(i)[0];
-                Path out = jobs.get(i)[1];
-                String label = jobs.size() > 1 ? "[" + (i + 1) + "/" + jobs.size() + "] " + in.getFileName() : in.getFileName().toString();
-                try {
-                    restoreOne(restorer, k, in, out, label, err);
-                } catch (IOException | IllegalArgumentException e) {
-                    if (jobs.size() == 1) {
-                        throw e;
-                    }
-                    failures++;
-                    err.println("usrnet: error: " + UsrnetCli.describe(e) + " (skipped " + in.getFileName() + ")");
-                }
-            }
+            new Pipeline<ImageData, Restored>(i -> ImageFiles.read(jobs.get(i)[0]),
+                    (i, lr) -> restore(restorer, k, lr, budget, label(jobs, i), err),
+                    (i, r) -> write(jobs.get(i)[1], r, label(jobs, i), err), budget == 0)
+                    .run(jobs.size(), (i, e) -> {
+                        failures.add(e);
+                        if (jobs.size() > 1) {
+                            err.println("usrnet: error: " + UsrnetCli.describe(e) + " (skipped "
+                                    + jobs.get(i)[0].getFileName() + ")");
+                        }
+                    });
         }
-        if (failures > 0) {
-            err.println("usrnet: " + failures + " of " + jobs.size() + " images failed");
+        if (jobs.size() == 1 && !failures.isEmpty()) {
+            throw failures.get(0);
+        }
+        if (!failures.isEmpty()) {
+            err.println("usrnet: " + failures.size() + " of " + jobs.size() + " images failed");
             return UsrnetCli.EXIT_FAILURE;
         }
         return 0;
     }
 
-    private void restoreOne(Restorer restorer, Kernel k, Path in, Path out, String label, PrintWriter err)
-            throws IOException {
-        ImageData lr = ImageFiles.read(in);
+    /** A restored image on its way to its file. */
+    private record Restored(Image hr, Image alpha, ImageData lr, long startNanos) {
+    }
+
+    private static String label(List<Path[]> jobs, int i) {
+        String name = jobs.get(i)[0].getFileName().toString();
+        return jobs.size() > 1 ? "[" + (i + 1) + "/" + jobs.size() + "] " + name : name;
+    }
+
+    private Restored restore(Restorer restorer, Kernel k, ImageData lr, long budget, String label, PrintWriter err) {
         long t0 = System.nanoTime();
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations).tileSize(tile)
-                .boundary(boundary.boundary());
+                .maxMemoryBytes(budget).boundary(boundary.boundary());
         if (!quiet) {
-            options.listener(it -> {
-                err.printf(Locale.ROOT, "%s: iteration %d/%d (%.1f s)%n", label, it.index(), it.count(),
+            if (budget != 0) {
+                int t = restorer.tileSize(lr.color().height(), lr.color().width(), degradation.scale(), options.build());
+                err.printf(Locale.ROOT, "%s: prior on %s (chosen for --max-memory %s)%n", label,
+                        t == 0 ? "the whole image" : t + "×" + t + " tiles", MemoryModel.formatBytes(budget));
+            }
+            options.progress((index, count) -> {
+                err.printf(Locale.ROOT, "%s: iteration %d/%d (%.1f s)%n", label, index, count,
                         (System.nanoTime() - t0) / 1e9);
                 err.flush();
             });
         }
         Image hr = restorer.restore(lr.color(), k, degradation.scale(), sigma, options.build());
         Image alpha = lr.hasAlpha() ? Degradation.upsampleNearest(lr.alpha(), degradation.scale()) : null;
-        ImageFiles.write(out, CliText.forOutput(out, hr, alpha, lr.format()));
+        return new Restored(hr, alpha, lr, t0);
+    }
+
+    private void write(Path out, Restored r, String label, PrintWriter err) throws IOException {
+        ImageFiles.write(out, CliText.forOutput(out, r.hr(), r.alpha(), r.lr().format()));
         if (!quiet) {
-            err.printf(Locale.ROOT, "%s: wrote %s (%d×%d, %.1f s)%n", label, out, hr.width(), hr.height(),
-                    (System.nanoTime() - t0) / 1e9);
+            err.printf(Locale.ROOT, "%s: wrote %s (%d×%d, %.1f s)%n", label, out, r.hr().width(), r.hr().height(),
+                    (System.nanoTime() - r.startNanos()) / 1e9);
+        }
+    }
+
+    /** The --max-memory budget in bytes, or 0; checked against --tile. */
+    private long memoryBudget() {
+        if (maxMemory == null) {
+            return 0;
+        }
+        if (tile != 0) {
+            throw new IllegalArgumentException("--tile and --max-memory are alternatives (--max-memory chooses the "
+                    + "tile size itself); give one of them");
+        }
+        try {
+            return MemoryModel.parseBytes(maxMemory);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--max-memory: " + e.getMessage(), e);
         }
     }
 

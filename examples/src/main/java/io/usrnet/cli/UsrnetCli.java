@@ -1,12 +1,14 @@
 package io.usrnet.cli;
 
 import io.usrnet.data.io.InvalidFileException;
+import io.usrnet.prior.DjlRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +34,9 @@ public final class UsrnetCli {
     /** Exit status for invalid command-line usage. */
     public static final int EXIT_USAGE = 2;
 
+    private static final Set<String> ENGINE_COMMANDS = Set.of("restore", "eval", "train", "bench");
+    private static final Set<String> HELP_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print stack traces of errors (for bug reports).")
     boolean debug;
@@ -43,6 +48,9 @@ public final class UsrnetCli {
     /** Runs the tool with the given arguments and streams; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         prepareEnvironment();
+        if (needsEngine(args)) {
+            DjlRuntime.preloadNativeLibrary(); // ~1 s of dynamic linking, overlapped with parsing and reading files
+        }
         CommandLine cl = new CommandLine(new UsrnetCli());
         cl.setOut(out);
         cl.setErr(err);
@@ -82,6 +90,27 @@ public final class UsrnetCli {
         if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
         }
+        // DJL probes for CUDA through JNA at engine start-up (JNA's native stub unpacked to a temporary
+        // file, then libcudart looked for and loaded): ~0.5 s of every start for a CPU-only engine. JNA
+        // is used for nothing else here; without its stub the probe fails at once, silently, as "no GPU".
+        for (String jna : new String[] {"jna.nounpack", "jna.nosys"}) {
+            if (System.getProperty(jna) == null) {
+                System.setProperty(jna, "true");
+            }
+        }
+    }
+
+    /** Whether the command will run the network (so that loading PyTorch early pays off). */
+    static boolean needsEngine(String[] args) {
+        if (args.length == 0 || !ENGINE_COMMANDS.contains(args[0])) {
+            return false;
+        }
+        for (String a : args) {
+            if (HELP_OPTIONS.contains(a)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDebug(CommandLine.ParseResult parsed) {

@@ -99,4 +99,89 @@ class RestoreCommandTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("does not exist");
     }
+
+    @Test
+    void batchOutputsAreBitIdenticalToOneByOneRuns(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectory(dir.resolve("in"));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Path one = Files.createDirectory(dir.resolve("one"));
+        Path k = FIXTURES.resolve("usrnet/case00/k.npy");
+        Path weights = FIXTURES.resolve("weights/tiny.safetensors");
+        String[] cases = {"case00", "case01", "case02", "case03", "case04"};
+        for (int i = 0; i < cases.length; i++) {
+            Files.copy(FIXTURES.resolve("usrnet").resolve(cases[i]).resolve("lr.npy"), in.resolve(i + cases[i] + ".npy"));
+        }
+        // png written from npy input: exercises the encoder on the background thread too
+        for (String format : new String[] {"npy", "png"}) {
+            CliTestSupport.Run r = run("restore", "--input", in, "--kernel", k, "--scale", 2, "--sigma", 2.55,
+                    "--weights", weights, "--output", out, "--format", format);
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.err()).contains("[5/5]").contains("wrote");
+            for (int i = 0; i < cases.length; i++) {
+                String name = i + cases[i];
+                Path single = one.resolve(name + "." + format);
+                r = run("restore", "--input", in.resolve(name + ".npy"), "--kernel", k, "--scale", 2, "--sigma", 2.55,
+                        "--weights", weights, "--output", single, "-q");
+                assertThat(r.exitCode()).as(r.err()).isZero();
+                assertThat(Files.readAllBytes(out.resolve(name + "." + format))).as(name + "." + format)
+                        .isEqualTo(Files.readAllBytes(single));
+            }
+        }
+    }
+
+    @Test
+    void batchSkipsFailedImagesAndGoesOn(@TempDir Path dir) throws IOException {
+        Path c = FIXTURES.resolve("usrnet/case00");
+        Path in = Files.createDirectory(dir.resolve("in"));
+        for (String name : new String[] {"a.npy", "c.npy", "d.npy"}) {
+            Files.copy(c.resolve("lr.npy"), in.resolve(name));
+        }
+        Files.write(in.resolve("b.png"), new byte[] {1, 2, 3}); // unreadable
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Files.createDirectory(out.resolve("c.npy")); // unwritable: the output is a directory
+        CliTestSupport.Run r = run("restore", "--input", in, "--kernel", c.resolve("k.npy"), "--scale", 4,
+                "--sigma", 0, "--weights", FIXTURES.resolve("weights/tiny.safetensors"), "--output", out, "-q");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("(skipped b.png)").contains("(skipped c.npy)")
+                .contains("2 of 4 images failed").doesNotContain("\tat ");
+        assertThat(out.resolve("a.npy")).exists();
+        assertThat(out.resolve("d.npy")).exists();
+        assertThat(out.resolve("b.png")).doesNotExist();
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.npy", "c.npy", "d.npy");
+        }
+    }
+
+    @Test
+    void maxMemoryChoosesTheTilingOrRefuses(@TempDir Path dir) throws IOException {
+        Path c = FIXTURES.resolve("usrnet/case00");
+        Path weights = FIXTURES.resolve("weights/tiny.safetensors");
+        Path whole = dir.resolve("whole.npy");
+        Path budget = dir.resolve("budget.npy");
+        CliTestSupport.Run r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"),
+                "--scale", 4, "--sigma", 0, "--weights", weights, "--output", whole, "-q");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"), "--scale", 4,
+                "--sigma", 0, "--weights", weights, "--output", budget, "--max-memory", "4g");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("prior on the whole image (chosen for --max-memory 4.00 GB)");
+        assertThat(Files.readAllBytes(budget)).isEqualTo(Files.readAllBytes(whole));
+
+        Path none = dir.resolve("none.npy");
+        r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"), "--scale", 4,
+                "--sigma", 0, "--weights", weights, "--output", none, "--max-memory", "100m");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("a memory budget of 100 MB is too small").contains("estimated");
+        assertThat(none).doesNotExist();
+
+        r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"), "--scale", 4,
+                "--sigma", 0, "--weights", weights, "--output", none, "--max-memory", "1g", "--tile", "256");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--tile and --max-memory are alternatives");
+        r = run("restore", "--input", c.resolve("lr.npy"), "--kernel", c.resolve("k.npy"), "--scale", 4,
+                "--sigma", 0, "--weights", weights, "--output", none, "--max-memory", "lots");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--max-memory: not a memory size: 'lots'");
+        assertThat(none).doesNotExist();
+    }
 }

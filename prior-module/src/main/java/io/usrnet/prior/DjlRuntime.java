@@ -4,6 +4,8 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Start-up of DJL's PyTorch engine for this module (public so that other modules driving the same
@@ -22,6 +24,8 @@ public final class DjlRuntime {
     /** The DJL engine this module runs on. */
     public static final String ENGINE = "PyTorch";
 
+    private static final AtomicBoolean PRELOADING = new AtomicBoolean();
+
     static {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
@@ -34,6 +38,28 @@ public final class DjlRuntime {
     /** Makes sure the static initializer has run (offline mode set). Cheap; call before DJL. */
     public static void ensureOffline() {
         // the static initializer does the work
+    }
+
+    /**
+     * Starts loading PyTorch's native library on a daemon thread and returns at once, so that a
+     * later {@link #engine()} finds it loaded: the dynamic linking of libtorch takes about a second,
+     * which a command-line tool can overlap with its own start-up (parsing, reading files). The
+     * engine itself is still initialised by the first {@link #engine()} call, on the calling thread
+     * (its thread settings and grad mode are per thread). A failure here is ignored: {@link #engine()}
+     * reports it. Calls after the first do nothing.
+     */
+    public static void preloadNativeLibrary() {
+        if (PRELOADING.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try {
+                    LibUtils.loadLibrary();
+                } catch (RuntimeException | LinkageError e) {
+                    // engine() fails with the explanation
+                }
+            }, "usrnet-preload-libtorch");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /**

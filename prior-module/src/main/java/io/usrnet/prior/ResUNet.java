@@ -13,6 +13,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -322,6 +323,9 @@ public final class ResUNet implements AutoCloseable {
         int overlap = Tiling.overlap(tile);
         float[] weightSum = new float[plane];
         Arrays.fill(outPlanar, 0f);
+        // one input and one output array per tile shape (at most four: inner, right, bottom, corner),
+        // reused: no garbage per tile, so the heap does not grow with the number of tiles
+        Map<Long, float[][]> buffers = new HashMap<>();
         for (int y0 : Tiling.origins(height, tile)) {
             int y1 = Math.min(height, y0 + tile);
             float[] wy = Tiling.weights(y0, y1, height, overlap);
@@ -330,13 +334,16 @@ public final class ResUNet implements AutoCloseable {
                 float[] wx = Tiling.weights(x0, x1, width, overlap);
                 int th = y1 - y0;
                 int tw = x1 - x0;
-                float[] in = new float[channels * th * tw];
+                float[][] io = buffers.computeIfAbsent((long) th << 32 | tw,
+                        key -> new float[][] {new float[channels * th * tw], new float[outChannels * th * tw]});
+                float[] in = io[0];
+                float[] result = io[1];
                 for (int c = 0; c < channels; c++) {
                     for (int y = 0; y < th; y++) {
                         System.arraycopy(imagePlanar, c * plane + (y0 + y) * width + x0, in, (c * th + y) * tw, tw);
                     }
                 }
-                float[] result = denoise(in, channels, th, tw, beta);
+                denoise(in, channels, th, tw, beta, result);
                 for (int y = 0; y < th; y++) {
                     for (int x = 0; x < tw; x++) {
                         float wgt = wy[y] * wx[x];

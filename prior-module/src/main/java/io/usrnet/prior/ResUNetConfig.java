@@ -19,6 +19,11 @@ public final class ResUNetConfig {
     public static final int MAX_CHANNELS = 4096;
     /** Largest accepted number of residual blocks per level. */
     public static final int MAX_BLOCKS = 64;
+    /**
+     * Full-size activations of one level alive at the peak of a pass, in the model of
+     * {@link #inferenceBytes}; calibrated on measured peaks (both published configurations).
+     */
+    public static final double LIVE_ACTIVATIONS = 5;
 
     /** The full USRNet / USRGAN prior: 4 → 3 channels, widths 64-128-256-512, 2 blocks per level. */
     public static final ResUNetConfig USRNET = new ResUNetConfig(4, 3, new int[] {64, 128, 256, 512}, 2);
@@ -205,6 +210,45 @@ public final class ResUNetConfig {
         macs += pixelFraction[3] * 2 * blocksPerLevel * 9.0 * widths[3] * widths[3];
         macs += 9.0 * widths[0] * outChannels;
         return macs;
+    }
+
+    /**
+     * Estimated peak native memory of one inference pass ({@link ResUNet#denoise}) on a
+     * {@code height × width} image: the memory model that picks tile sizes for a memory budget.
+     *
+     * <p>The input is padded to {@code Hp × Wp} (multiples of 8); level {@code l} (0..3) holds
+     * {@code P_l = (Hp/2^l)·(Wp/2^l)} pixels of width {@code nc_l}. At the peak of a pass, inside a
+     * residual block of level {@code l}, the skips of the finer levels are alive together with
+     * {@link #LIVE_ACTIVATIONS} full activations of the level itself (the block's input, the
+     * convolution's input and output, and the engine's reordered copies of both); the float32
+     * network input and output come on top:
+     * <pre>
+     *   bytes = 4 · [ (in + out)·P_0 + max_l ( Σ_{j&lt;l} nc_j·P_j + LIVE_ACTIVATIONS · nc_l·P_l ) ]
+     * </pre>
+     * For the published configurations the full-resolution level dominates: about 1.3 kB per pixel
+     * for {@link #USRNET}, 0.35 kB for {@link #USRNET_TINY}. Calibrated on the measured peak RSS of
+     * passes and of whole restorations (PyTorch 2.7.1 CPU, oneDNN, large blocks returned to the
+     * system when freed); see the README, "Speed".
+     *
+     * @param height image height, at least 1
+     * @param width image width, at least 1
+     * @return estimated peak bytes of the pass's own tensors (not the weights)
+     * @throws IllegalArgumentException if a side is below 1
+     */
+    public long inferenceBytes(long height, long width) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("image size must be at least 1×1, got " + height + "×" + width);
+        }
+        long hp = ResUNetBlock.paddedSize(height);
+        long wp = ResUNetBlock.paddedSize(width);
+        double skips = 0;
+        double peak = 0;
+        for (int level = 0; level < 4; level++) {
+            double activation = (double) widths[level] * (hp >> level) * (wp >> level);
+            peak = Math.max(peak, skips + LIVE_ACTIVATIONS * activation);
+            skips += activation;
+        }
+        return (long) Math.ceil(Float.BYTES * ((double) (inChannels + outChannels) * hp * wp + peak));
     }
 
     @Override

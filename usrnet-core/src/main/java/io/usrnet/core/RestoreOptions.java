@@ -9,9 +9,10 @@ import java.util.Optional;
 /**
  * Per-call options of {@link Restorer#restore(io.usrnet.data.Image, io.usrnet.data.Kernel, int, double,
  * RestoreOptions)}: an explicit schedule instead of the hyper-network's, fewer iterations, a
- * listener for each iteration, the {@link Boundary} handling (default {@link Boundary#PERIODIC},
- * the circular model; {@link Boundary#SMOOTH} for real images), and tiling of the prior for large
- * images. Immutable; build with {@link #builder()}.
+ * listener for each iteration (or a progress listener, which gets no images), the {@link Boundary}
+ * handling (default {@link Boundary#PERIODIC}, the circular model; {@link Boundary#SMOOTH} for real
+ * images), and tiling of the prior for large images, by an explicit tile size or chosen for a
+ * memory budget. Immutable; build with {@link #builder()}.
  */
 public final class RestoreOptions {
     private static final RestoreOptions DEFAULTS = builder().build();
@@ -19,15 +20,19 @@ public final class RestoreOptions {
     private final Schedule schedule;
     private final int iterations;
     private final IterationListener listener;
+    private final ProgressListener progress;
     private final Boundary boundary;
     private final int tileSize;
+    private final long maxMemoryBytes;
 
     private RestoreOptions(Builder b) {
         this.schedule = b.schedule;
         this.iterations = b.iterations;
         this.listener = b.listener;
+        this.progress = b.progress;
         this.boundary = b.boundary;
         this.tileSize = b.tileSize;
+        this.maxMemoryBytes = b.maxMemoryBytes;
     }
 
     /** No overrides: the hyper-network's schedule, all iterations, no listener, periodic, untiled. */
@@ -54,20 +59,37 @@ public final class RestoreOptions {
         return Optional.ofNullable(listener);
     }
 
+    /** The progress listener, if any. */
+    public Optional<ProgressListener> progress() {
+        return Optional.ofNullable(progress);
+    }
+
     /** The boundary handling: {@link Boundary#PERIODIC} unless set. */
     public Boundary boundary() {
         return boundary;
     }
 
-    /** The prior's tile side in pixels, or 0 to run the prior on the whole image (the default). */
+    /**
+     * The prior's tile side in pixels, or 0 to run the prior on the whole image (the default) or to
+     * let {@link #maxMemoryBytes()} choose it.
+     */
     public int tileSize() {
         return tileSize;
     }
 
+    /**
+     * The memory budget of the whole process in bytes from which the tile size is chosen
+     * ({@link MemoryModel#chooseTile}), or 0 for none (the default).
+     */
+    public long maxMemoryBytes() {
+        return maxMemoryBytes;
+    }
+
     /** These options with another boundary handling. */
     public RestoreOptions withBoundary(Boundary b) {
-        return builder().schedule(schedule).iterations(iterations).listener(listener).tileSize(tileSize)
-                .boundary(b).build();
+        return builder().schedule(schedule).iterations(iterations).listener(listener).progress(progress)
+                .tileSize(tileSize)
+                .maxMemoryBytes(maxMemoryBytes).boundary(b).build();
     }
 
     /** Builder of {@link RestoreOptions}. */
@@ -75,8 +97,10 @@ public final class RestoreOptions {
         private Schedule schedule;
         private int iterations;
         private IterationListener listener;
+        private ProgressListener progress;
         private Boundary boundary = Boundary.PERIODIC;
         private int tileSize;
+        private long maxMemoryBytes;
 
         private Builder() {
         }
@@ -99,9 +123,15 @@ public final class RestoreOptions {
             return this;
         }
 
-        /** Receives each iteration's z, x, α and β. */
+        /** Receives each iteration's z, x, α and β (copies of the HR estimates, made for it). */
         public Builder listener(IterationListener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /** Is told after each iteration how far the restoration has got (no images are copied for it). */
+        public Builder progress(ProgressListener progress) {
+            this.progress = progress;
             return this;
         }
 
@@ -120,6 +150,7 @@ public final class RestoreOptions {
          * Runs the prior on overlapping tiles of at most {@code tile × tile} HR pixels (the data step
          * stays global), bounding the prior's memory by one tile's activations; the result differs
          * from the untiled one by far less than 1/255 (see {@link Tiling}). 0 = the whole image.
+         * An alternative to {@link #maxMemoryBytes(long)}.
          *
          * @throws IllegalArgumentException unless 0, or at least {@value Tiling#MIN_TILE} and a
          *     multiple of {@value Tiling#ALIGN}
@@ -129,8 +160,36 @@ public final class RestoreOptions {
             return this;
         }
 
-        /** The options. */
+        /**
+         * Chooses the prior's tile size so that the estimated peak memory of the whole process stays
+         * within {@code bytes}: the whole image if it fits, else the largest tile that does
+         * ({@link MemoryModel#chooseTile}, from the model's widths and the image size). A restore
+         * call whose smallest tile would not fit fails with {@link IllegalArgumentException} before
+         * it computes anything. An alternative to {@link #tileSize(int)}: setting both is refused by
+         * {@link #build()}. 0 = no budget (the default).
+         *
+         * @throws IllegalArgumentException if {@code bytes} is negative
+         */
+        public Builder maxMemoryBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxMemoryBytes must be > 0 (or 0 for no budget), got " + bytes);
+            }
+            this.maxMemoryBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException if both a tile size and a memory budget are set (the
+         *     budget chooses the tile size itself)
+         */
         public RestoreOptions build() {
+            if (tileSize != 0 && maxMemoryBytes != 0) {
+                throw new IllegalArgumentException("tileSize and maxMemoryBytes are alternatives (the memory "
+                        + "budget chooses the tile size itself); set one of them, got tile " + tileSize
+                        + " and budget " + MemoryModel.formatBytes(maxMemoryBytes));
+            }
             return new RestoreOptions(this);
         }
     }

@@ -50,11 +50,13 @@ public final class Restorer implements AutoCloseable {
     private final HyperNetwork hyper;
     private final ResUNet prior;
     private volatile boolean closed;
+    private final MemoryModel memory;
 
     private Restorer(ModelWeights weights) {
         this.config = weights.config();
         this.hyper = weights.hyperNetwork();
         this.prior = ResUNet.create(config.priorConfig(), weights.priorParameters());
+        this.memory = MemoryModel.of(config);
     }
 
     /**
@@ -68,6 +70,32 @@ public final class Restorer implements AutoCloseable {
     /** The architecture of the loaded model. */
     public ModelConfig config() {
         return config;
+    }
+
+    /** The memory model of this network, which {@link RestoreOptions.Builder#maxMemoryBytes} uses. */
+    public MemoryModel memoryModel() {
+        return memory;
+    }
+
+    /**
+     * The prior's tile side that {@link #restore(Image, Kernel, int, double, RestoreOptions)} uses for
+     * an {@code lrHeight × lrWidth} image: {@link RestoreOptions#tileSize()}, or with a memory
+     * budget the choice of {@link MemoryModel#chooseTile} at the size actually restored (the
+     * extended size for {@link Boundary#SMOOTH}).
+     *
+     * @return the tile side, or 0 for the whole image
+     * @throws IllegalArgumentException if the budget is too small even for the smallest tile, or for
+     *     sizes or a scale below 1
+     */
+    public int tileSize(int lrHeight, int lrWidth, int scale, RestoreOptions options) {
+        if (options.maxMemoryBytes() == 0) {
+            return options.tileSize();
+        }
+        if (options.boundary() == Boundary.SMOOTH) {
+            lrHeight = ceilDiv(PeriodicExtension.paddedHr(lrHeight, scale), scale);
+            lrWidth = ceilDiv(PeriodicExtension.paddedHr(lrWidth, scale), scale);
+        }
+        return memory.chooseTile(lrHeight, lrWidth, scale, options.maxMemoryBytes());
     }
 
     /**
@@ -100,7 +128,8 @@ public final class Restorer implements AutoCloseable {
 
     /**
      * Restores {@code lr} with per-call options: an explicit schedule, fewer iterations, a listener,
-     * the boundary handling. With {@link Boundary#SMOOTH} the LR is first extended by
+     * the boundary handling, the prior's tiling or a memory budget ({@link #tileSize(int, int, int,
+     * RestoreOptions)}). With {@link Boundary#SMOOTH} the LR is first extended by
      * {@link PeriodicExtension#extendLr} (PROTOCOL.md §3.4), restored at that size and the result
      * cropped to its top-left s·h×s·w; {@link Boundary#PERIODIC} (default) restores it as it is.
      *
@@ -128,6 +157,7 @@ public final class Restorer implements AutoCloseable {
             LOG.log(Level.WARNING, "kernel sums to " + sumText(kernel) + ", normalised to 1");
             kernel = used;
         }
+        int tile = tileSize(lr.height(), lr.width(), scale, options); // a too small budget fails here, early
         if (options.boundary() == Boundary.SMOOTH) {
             Image padded = PeriodicExtension.extendLr(lr, scale);
             Image out = restore(padded, kernel, scale, sigma255, options.withBoundary(Boundary.PERIODIC));
@@ -147,13 +177,17 @@ public final class Restorer implements AutoCloseable {
         float[] x = Degradation.upsampleNearest(y, scale).toArray();
         float[] z = new float[x.length];
         IterationListener listener = options.listener().orElse(null);
+        ProgressListener progress = options.progress().orElse(null);
         for (int i = 0; i < n; i++) {
             double alpha = schedule.alpha(i);
             double beta = schedule.beta(i);
             data.step(x, alpha, z);
-            prior.denoiseTiled(z, c, h, w, (float) beta, options.tileSize(), x);
+            prior.denoiseTiled(z, c, h, w, (float) beta, tile, x);
             if (listener != null) {
                 listener.onIteration(new Iteration(i + 1, n, alpha, beta, Image.of(c, h, w, z), Image.of(c, h, w, x)));
+            }
+            if (progress != null) {
+                progress.onProgress(i + 1, n);
             }
         }
         Image out = Image.wrap(c, h, w, x);
@@ -192,6 +226,10 @@ public final class Restorer implements AutoCloseable {
     @Override
     public String toString() {
         return "Restorer[" + config + "]";
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     private static Image replicate(Image grey, int channels) {
