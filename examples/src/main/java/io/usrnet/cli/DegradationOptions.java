@@ -5,8 +5,6 @@ import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,9 +43,7 @@ final class DegradationOptions {
         Kernel used = Restorer.kernelFor(k);
         if (used != k) {
             PrintWriter err = command.commandLine().getErr();
-            err.println("usrnet: warning: kernel sums to "
-                    + new BigDecimal(k.sum()).round(new MathContext(6)).stripTrailingZeros().toPlainString()
-                    + ", normalised to 1");
+            err.println("usrnet: warning: " + Restorer.normalisationMessage(k));
             err.flush();
         }
         return used;

@@ -154,7 +154,7 @@ public final class Restorer implements AutoCloseable {
         }
         Kernel used = kernelFor(kernel);
         if (used != kernel) {
-            LOG.log(Level.WARNING, "kernel sums to " + sumText(kernel) + ", normalised to 1");
+            LOG.log(Level.WARNING, normalisationMessage(kernel));
             kernel = used;
         }
         int tile = tileSize(lr.height(), lr.width(), scale, options); // a too small budget fails here, early
@@ -209,6 +209,14 @@ public final class Restorer implements AutoCloseable {
                     + ": a blur kernel's taps must sum to a positive value (normally 1)");
         }
         return kernel.sumsToOne() ? kernel : kernel.normalized();
+    }
+
+    /**
+     * The warning given when {@link #kernelFor} normalises {@code kernel}: "kernel sums to X,
+     * normalised to 1", X to 6 significant digits.
+     */
+    public static String normalisationMessage(Kernel kernel) {
+        return "kernel sums to " + sumText(kernel) + ", normalised to 1";
     }
 
     /** The sum of a kernel's taps to 6 significant digits ("2.5", "0.998"). */

@@ -45,28 +45,19 @@ public final class SafeTensors {
     public static StateDict read(Path file) throws IOException {
         WeightFiles.checkFile(file);
         long size = Files.size(file);
-        byte[] all;
         try (InputStream in = Files.newInputStream(file)) {
             byte[] lenBytes = in.readNBytes(8);
-            if (lenBytes.length < 8) {
-                throw new InvalidFileException(file, "not a .safetensors file (too short)");
-            }
-            long headerLen = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
-                throw new InvalidFileException(file, "not a .safetensors file or truncated (header length "
-                        + headerLen + ", file size " + size + ")");
-            }
+            long headerLen = headerLength(lenBytes, size, file); // checked before the whole file is allocated
             if (size > Integer.MAX_VALUE - 8) {
                 throw new InvalidFileException(file, "weights file too large (" + size + " bytes)");
             }
-            all = new byte[(int) size];
+            byte[] all = new byte[(int) size];
             System.arraycopy(lenBytes, 0, all, 0, 8);
             int got = in.readNBytes(all, 8, (int) size - 8);
             if (got != size - 8) {
                 throw new InvalidFileException(file, "truncated .safetensors file");
             }
-            String json = new String(all, 8, (int) headerLen, StandardCharsets.UTF_8);
-            return parse(file, json, ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN), 8 + (int) headerLen);
+            return parse(file, all, headerLen);
         }
     }
 
@@ -78,17 +69,25 @@ public final class SafeTensors {
      * @throws InvalidFileException if the bytes are not a valid {@code .safetensors} file
      */
     public static StateDict read(byte[] bytes, Path source) throws InvalidFileException {
-        if (bytes.length < 8) {
+        return parse(source, bytes, headerLength(bytes, bytes.length, source));
+    }
+
+    /** The header length that the first 8 bytes of a file of {@code size} bytes declare, checked. */
+    private static long headerLength(byte[] start, long size, Path source) throws InvalidFileException {
+        if (start.length < 8) {
             throw new InvalidFileException(source, "not a .safetensors file (too short)");
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLen = buf.getLong(0);
-        if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > bytes.length) {
+        long headerLen = ByteBuffer.wrap(start, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLen < 2 || headerLen > MAX_HEADER || 8 + headerLen > size) {
             throw new InvalidFileException(source, "not a .safetensors file or truncated (header length "
-                    + headerLen + ", size " + bytes.length + ")");
+                    + headerLen + ", file size " + size + ")");
         }
-        String json = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
-        return parse(source, json, buf, 8 + (int) headerLen);
+        return headerLen;
+    }
+
+    private static StateDict parse(Path source, byte[] all, long headerLen) throws InvalidFileException {
+        String json = new String(all, 8, (int) headerLen, StandardCharsets.UTF_8);
+        return parse(source, json, ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN), 8 + (int) headerLen);
     }
 
     /**
