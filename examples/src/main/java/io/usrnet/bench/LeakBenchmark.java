@@ -3,6 +3,7 @@ package io.usrnet.bench;
 import ai.djl.pytorch.jni.JniUtils;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.weights.ModelConfig;
+import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -56,7 +57,7 @@ public final class LeakBenchmark {
         double[] first = null;
         double[] last = null;
         long t0 = System.nanoTime();
-        try (Restorer restorer = Restorer.builder().weights(BenchInputs.randomWeights(ModelConfig.usrnetTiny(), 42))
+        try (Restorer restorer = Restorer.builder().weights(ModelWeights.random(ModelConfig.usrnetTiny(), 42))
                 .build()) {
             for (int i = 1; i <= restores; i++) {
                 restorer.restore(lr, k, 2, 2.55);

@@ -44,7 +44,7 @@ public final class RestoreBenchmark {
     }
 
     private static void run(String name, ModelConfig config, int lrSize, int scale, double original, int repeats) {
-        ModelWeights weights = BenchInputs.randomWeights(config, 42);
+        ModelWeights weights = ModelWeights.random(config, 42);
         Kernel k = Kernels.gaussian(25, 1.6);
         Image lr = BenchInputs.randomImage(3, lrSize, lrSize, 7);
         int hr = lrSize * scale;

@@ -65,7 +65,7 @@ public final class StartupBenchmark {
             Kernel k = Kernels.gaussian(25, 1.6);
             writeKernel(kernel, k);
             if (args.length <= 1) {
-                BenchInputs.randomWeights(ModelConfig.usrnetTiny(), 42).writeSafeTensors(weights);
+                ModelWeights.random(ModelConfig.usrnetTiny(), 42).writeSafeTensors(weights);
             }
             long prepared = System.currentTimeMillis();
             DjlRuntime.engine();

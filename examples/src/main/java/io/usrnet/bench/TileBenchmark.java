@@ -46,7 +46,7 @@ public final class TileBenchmark {
         int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 0;
         boolean tiny = args.length > 3 && args[3].equals("tiny");
         ModelConfig config = tiny ? ModelConfig.usrnetTiny() : ModelConfig.usrnet();
-        ModelWeights weights = BenchInputs.randomWeights(config, 42);
+        ModelWeights weights = ModelWeights.random(config, 42);
         Kernel k = Kernels.gaussian(25, 1.6);
         int lrSize = size / 4;
         Image lr = BenchInputs.randomImage(3, lrSize, lrSize, 7);

@@ -235,6 +235,8 @@ public final class ResUNet implements AutoCloseable {
      *     non-finite input values
      * @throws IllegalStateException if this network is closed or the engine fails (for instance
      *     out of memory)
+     * @throws EngineFaultException if the engine returns a non-finite value (a fault of the engine
+     *     on this CPU: the input and the weights are finite)
      */
     public void denoise(float[] imagePlanar, int channels, int height, int width, float beta, float[] outPlanar) {
         Objects.requireNonNull(imagePlanar, "imagePlanar");
@@ -300,6 +302,7 @@ public final class ResUNet implements AutoCloseable {
      * @throws IllegalArgumentException for an invalid tile size, sizes that do not match, or
      *     non-finite values
      * @throws IllegalStateException if this network is closed or the engine fails
+     * @throws EngineFaultException if the engine returns a non-finite value
      */
     public void denoiseTiled(float[] imagePlanar, int channels, int height, int width, float beta, int tile,
             float[] outPlanar) {
@@ -399,6 +402,10 @@ public final class ResUNet implements AutoCloseable {
                     result.get(c * plane + y * wp, out, (c * height + y) * width, width);
                 }
             }
+            // finite input and weights (both validated) give a finite output; anything else is an
+            // engine fault (issue 11), reported as such rather than passed on as an image
+            EngineFaultException.requireFinite(out, "the ResUNet output (" + config + ", " + height + "×" + width
+                    + ")", new int[] {height, width});
         } catch (EngineException e) {
             throw new IllegalStateException("the PyTorch engine failed on a " + config.inChannels() + "×" + hp + "×"
                     + wp + " (padded) ResUNet input: " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import io.usrnet.core.weights.Tensor;
 import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.EngineFaultException;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,9 +52,11 @@ final class AdamState implements AutoCloseable {
      * Clips the gradients to a global L2 norm (if {@code clip > 0}), applies one Adam update with
      * learning rate {@code rate} and resets the gradients.
      *
+     * @param when where in the run, for the message of a fault ("of step 12")
      * @return the global gradient norm before clipping
+     * @throws EngineFaultException if the gradients are not finite; nothing is updated then
      */
-    double update(double rate, double clip) {
+    double update(double rate, double clip, String when) {
         boolean grad = DjlRuntime.setGradMode(false);
         try {
             Map<String, NDArray> grads = new LinkedHashMap<>();
@@ -66,6 +69,14 @@ final class AdamState implements AutoCloseable {
                 }
             }
             double norm = Math.sqrt(sumSquares);
+            if (!Double.isFinite(norm)) {
+                // from a finite loss and finite weights: an engine fault (issue 11); applying the
+                // update would turn every weight into NaN, so stop with the weights unchanged
+                grads.values().forEach(NDArray::close);
+                discardGradients();
+                throw new EngineFaultException("the gradients " + when + " are not finite (global L2 norm " + norm
+                        + ") although the loss is; the weights were left unchanged");
+            }
             float scale = clip > 0 && norm > clip ? (float) (clip / norm) : 1f;
             updates++;
             double correction1 = 1 - Math.pow(BETA1, updates);

@@ -297,12 +297,16 @@ public final class Trainer implements AutoCloseable {
                 loss = l1.getFloat();
                 if (!Double.isFinite(loss)) {
                     adam.discardGradients();
+                    // the weights are finite here (every update checks its gradients), so this is a run
+                    // that diverged until float32 overflowed, or, early in a run, an engine fault
                     throw new IllegalStateException("the loss is not finite (" + loss + ") at step " + step
-                            + "; lower the learning rate or enable gradient clipping");
+                            + "; lower the learning rate or enable gradient clipping. If this happens in the first "
+                            + "steps of a run, it is more likely a fault of the PyTorch engine on this CPU: try "
+                            + "the environment variable ONEDNN_MAX_CPU_ISA=AVX2 and report it");
                 }
                 gc.backward(l1);
             }
-            lastGradientNorm = adam.update(rate, config.gradientClip());
+            lastGradientNorm = adam.update(rate, config.gradientClip(), "of step " + step);
         }
         step++;
         return loss;
@@ -363,7 +367,7 @@ public final class Trainer implements AutoCloseable {
                         last = loss.getFloat();
                         gc.backward(loss);
                     }
-                    fit.update(HYPER_FIT_RATE, 0);
+                    fit.update(HYPER_FIT_RATE, 0, "of hyper-network fitting update " + it);
                 }
             }
         }

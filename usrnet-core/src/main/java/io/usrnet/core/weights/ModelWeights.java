@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * A complete, validated set of USRNet weights: a {@link StateDict} holding exactly the tensors of
@@ -66,6 +67,39 @@ public final class ModelWeights {
      */
     public static ModelWeights builtIn() {
         return BuiltIn.WEIGHTS;
+    }
+
+    /**
+     * Seeded random weights of a configuration, for tests, benchmarks and parity fixtures: each
+     * tensor of {@link ModelConfig#tensorShapes()}, in that order, filled element by element (C
+     * order) with {@code (float) ((2u − 1) · b)}, where {@code u} is the next
+     * {@link SplittableRandom#nextDouble()} of {@code new SplittableRandom(seed)} and
+     * {@code b = 1/sqrt(fanIn)} with {@code fanIn = size/shape[0]} (a 1-D bias: its length), the
+     * scale of PyTorch's default initialisation. The values depend on the seed alone, so another
+     * implementation can regenerate them (training/device/make_parity_fixtures.py does).
+     *
+     * @param config the architecture
+     * @param seed the seed; equal seeds give equal weights
+     * @return the weights, with the configuration as metadata
+     */
+    public static ModelWeights random(ModelConfig config, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : config.tensorShapes().entrySet()) {
+            int[] shape = e.getValue();
+            int size = 1;
+            for (int d : shape) {
+                size *= d;
+            }
+            int fanIn = shape.length > 1 ? size / shape[0] : shape[0];
+            double bound = 1 / Math.sqrt(fanIn);
+            float[] v = new float[size];
+            for (int i = 0; i < size; i++) {
+                v[i] = (float) ((2 * random.nextDouble() - 1) * bound);
+            }
+            tensors.put(e.getKey(), Tensor.wrap(shape, v));
+        }
+        return new ModelWeights(new StateDict(tensors, config.toMetadata()), config);
     }
 
     /** Lazy holder: the built-in model is read on first use only. */
