@@ -3,19 +3,13 @@ package io.usrnet.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.pytorch.jni.JniUtils;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.usrnet.core.weights.ModelConfig;
-import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
 import io.usrnet.prior.DjlRuntime;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * one engine thread and twice with two; every run must match, not just the first.
  *
  * <p>Fixtures: src/test/resources/parity, made by training/device/make_parity_fixtures.py (the
- * weights are regenerated here from their seed by {@link ModelWeights#random}).
+ * weights are regenerated here from their seed by {@link io.usrnet.core.weights.ModelWeights#random}).
  */
 class ParityFixtureTest {
     private static final double TOLERANCE = 1e-5;
@@ -46,8 +40,8 @@ class ParityFixtureTest {
 
     @BeforeAll
     static void load() {
-        root = fixtureRoot();
-        cases = manifest();
+        root = ParityFixtures.root();
+        cases = ParityFixtures.cases();
         DjlRuntime.engine();
         engineThreads = JniUtils.getNumThreads();
     }
@@ -60,7 +54,7 @@ class ParityFixtureTest {
     /** The restore cases grouped by model, so that each model is loaded once. */
     static Stream<Arguments> models() {
         Map<Long, List<String>> byModel = new TreeMap<>();
-        for (Map.Entry<String, JsonElement> e : manifest().entrySet()) {
+        for (Map.Entry<String, JsonElement> e : ParityFixtures.cases().entrySet()) {
             if (e.getKey().startsWith("restore/")) {
                 byModel.computeIfAbsent(e.getValue().getAsJsonObject().get("seed").getAsLong(), k -> new ArrayList<>())
                         .add(e.getKey());
@@ -69,42 +63,11 @@ class ParityFixtureTest {
         return byModel.values().stream().map(names -> Arguments.of(names));
     }
 
-    /** The folder of the parity fixtures (test resources). */
-    static Path fixtureRoot() {
-        try {
-            return Path.of(ParityFixtureTest.class.getResource("/parity/manifest.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The cases of the parity manifest, by name. */
-    static JsonObject manifest() {
-        try {
-            return JsonParser.parseString(Files.readString(fixtureRoot().resolve("manifest.json"))).getAsJsonObject()
-                    .getAsJsonObject("cases");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The configuration and the seeded weights of a fixture case. */
-    static ModelWeights weights(JsonObject c) {
-        JsonArray nc = c.getAsJsonArray("nc");
-        int[] widths = new int[nc.size()];
-        for (int i = 0; i < widths.length; i++) {
-            widths[i] = nc.get(i).getAsInt();
-        }
-        ModelConfig config = ModelConfig.of(c.get("n_iter").getAsInt(), c.get("h_nc").getAsInt(), 4, 3, widths,
-                c.get("nb").getAsInt());
-        return ModelWeights.random(config, c.get("seed").getAsLong());
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void everyRunMatchesTheOriginalInFloat64(List<String> names) throws IOException {
         JsonObject first = cases.getAsJsonObject(names.get(0));
-        try (Restorer restorer = Restorer.builder().weights(weights(first)).build()) {
+        try (Restorer restorer = Restorer.builder().weights(ParityFixtures.weights(first)).build()) {
             for (String name : names) {
                 JsonObject c = cases.getAsJsonObject(name);
                 Path dir = root.resolve(name);

@@ -8,10 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.usrnet.core.ParityFixtures;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
@@ -19,8 +18,6 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
 import io.usrnet.prior.DjlRuntime;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,37 +34,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Fixtures: src/test/resources/parity/train, made by training/device/make_parity_fixtures.py.
  */
 class TrainingParityTest extends EngineTestBase {
-    private static Path root() {
-        try {
-            return Path.of(TrainingParityTest.class.getResource("/parity/manifest.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static Stream<String> cases() throws IOException {
-        return cases(root()).keySet().stream().filter(name -> name.startsWith("train/")).sorted();
-    }
-
-    private static JsonObject cases(Path root) throws IOException {
-        return JsonParser.parseString(Files.readString(root.resolve("manifest.json"))).getAsJsonObject()
-                .getAsJsonObject("cases");
+    static Stream<String> cases() {
+        return ParityFixtures.cases().keySet().stream().filter(name -> name.startsWith("train/")).sorted();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void lossAndGradientsMatchTheOriginalInFloat64(String name) throws IOException {
-        Path root = root();
-        JsonObject c = cases(root).getAsJsonObject(name);
-        JsonArray nc = c.getAsJsonArray("nc");
-        int[] widths = new int[nc.size()];
-        for (int i = 0; i < widths.length; i++) {
-            widths[i] = nc.get(i).getAsInt();
-        }
-        ModelConfig config = ModelConfig.of(c.get("n_iter").getAsInt(), c.get("h_nc").getAsInt(), 4, 3, widths,
-                c.get("nb").getAsInt());
-        ModelWeights weights = ModelWeights.random(config, c.get("seed").getAsLong());
-        Path dir = root.resolve(name);
+        JsonObject c = ParityFixtures.cases().getAsJsonObject(name);
+        ModelWeights weights = ParityFixtures.weights(c);
+        ModelConfig config = weights.config();
+        Path dir = ParityFixtures.root().resolve(name);
         Image lr = NpyArray.read(dir.resolve("lr.npy")).toImage();
         Image hr = NpyArray.read(dir.resolve("hr.npy")).toImage();
         Kernel k = NpyArray.read(dir.resolve("k.npy")).toKernel();
