@@ -10,15 +10,16 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Access to the shared reference fixtures and small numeric helpers for the tests. */
-final class Fixtures {
+/** Access to the reference fixtures (the repository's test-data/fixtures) and small numeric helpers for the tests. */
+public final class Fixtures {
     private Fixtures() {
     }
 
-    static Path root() {
-        String shared = System.getProperty("usrnet.shared");
-        assertThat(shared).as("system property usrnet.shared (set by surefire)").isNotNull();
-        return Path.of(shared, "fixtures");
+    /** The reference fixtures' folder, test-data/fixtures (surefire passes test-data as usrnet.testdata). */
+    public static Path root() {
+        String testData = System.getProperty("usrnet.testdata");
+        assertThat(testData).as("system property usrnet.testdata (set by surefire)").isNotNull();
+        return Path.of(testData, "fixtures");
     }
 
     static Image image(Path file) {

@@ -4,12 +4,29 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
-/** Runs the CLI in-process and captures what it prints. */
+/**
+ * Runs the CLI in-process and captures what it prints; where the tests' input files are (the
+ * repository's test-data/ and samples/, passed by surefire as system properties; see the parent pom).
+ */
 final class CliTestSupport {
-    static final Path SHARED = Path.of(System.getProperty("usrnet.shared"));
-    static final Path FIXTURES = SHARED.resolve("fixtures");
+    /** The reference fixtures of the original implementation. */
+    static final Path FIXTURES = folder("usrnet.testdata").resolve("fixtures");
+    /** Trimmed copies of the public data sets: kernels, eval crops, a few training images. */
+    static final Path DATA = folder("usrnet.testdata").resolve("data");
+    /** The quick start's files: Set5 butterfly.png and the paper's kernels_12.mat. */
+    static final Path SAMPLES = folder("usrnet.samples");
+    /** The paper's 12 Table-1 kernels. */
+    static final String KERNELS_12 = SAMPLES.resolve("kernels_12.mat").toString();
 
     private CliTestSupport() {
+    }
+
+    private static Path folder(String property) {
+        String dir = System.getProperty(property);
+        if (dir == null) {
+            throw new IllegalStateException("system property " + property + " is not set (surefire sets it)");
+        }
+        return Path.of(dir);
     }
 
     /** Result of one CLI run. */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code usrnet eval}: a small run end to end and its error messages. */
 class EvalCommandTest {
-    private static final String KERNELS = CliTestSupport.SHARED.resolve("data/kernels/kernels_12.mat").toString();
+    private static final String KERNELS = CliTestSupport.KERNELS_12;
     private static final Path WEIGHTS = CliTestSupport.FIXTURES.resolve("weights/tiny.safetensors");
 
     @TempDir
@@ -24,12 +24,12 @@ class EvalCommandTest {
     @BeforeAll
     static void writeImages() throws IOException {
         images = Files.createDirectories(dir.resolve("hr"));
-        Image bird = ImageFiles.readImage(CliTestSupport.SHARED.resolve("data/eval/Set5/bird.png"));
+        Image bird = ImageFiles.readImage(CliTestSupport.DATA.resolve("eval/Set5/bird-crop.png"));
         float[] v = new float[3 * 48 * 56];
         for (int c = 0; c < 3; c++) {
             for (int i = 0; i < 48; i++) {
                 for (int j = 0; j < 56; j++) {
-                    v[(c * 48 + i) * 56 + j] = bird.get(c, 120 + i, 100 + j);
+                    v[(c * 48 + i) * 56 + j] = bird.get(c, 20 + i, 10 + j); // bird.png (120 + i, 100 + j)
                 }
             }
         }

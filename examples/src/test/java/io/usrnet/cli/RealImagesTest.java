@@ -1,7 +1,8 @@
 package io.usrnet.cli;
 
+import static io.usrnet.cli.CliTestSupport.DATA;
 import static io.usrnet.cli.CliTestSupport.FIXTURES;
-import static io.usrnet.cli.CliTestSupport.SHARED;
+import static io.usrnet.cli.CliTestSupport.KERNELS_12;
 import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * odd sizes; and kernels that do not sum to 1.
  */
 class RealImagesTest {
-    private static final String KERNEL = SHARED.resolve("data/kernels/kernels_12.mat") + ":kernels:1";
+    private static final String KERNEL = KERNELS_12 + ":kernels:1";
     private static final Path WEIGHTS = FIXTURES.resolve("weights/tiny.safetensors");
     private static int engineThreads;
 
@@ -168,7 +169,7 @@ class RealImagesTest {
         assertThat(r.err()).isEqualTo("usrnet: warning: kernel sums to 16, normalised to 1" + System.lineSeparator());
 
         // kernels within 0.001 of 1, like the shipped bicubic ones, are used as stored, silently
-        restore(in, dir.resolve("bicubic.png"), 2, SHARED.resolve("data/kernels/kernels_bicubicx234.mat")
+        restore(in, dir.resolve("bicubic.png"), 2, DATA.resolve("kernels/kernels_bicubicx234.mat")
                 + ":kernels:1");
     }
 }

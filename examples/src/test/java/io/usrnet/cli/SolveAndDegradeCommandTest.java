@@ -1,7 +1,7 @@
 package io.usrnet.cli;
 
 import static io.usrnet.cli.CliTestSupport.FIXTURES;
-import static io.usrnet.cli.CliTestSupport.SHARED;
+import static io.usrnet.cli.CliTestSupport.KERNELS_12;
 import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,7 +67,7 @@ class SolveAndDegradeCommandTest {
     @Test
     void degradeNoiseIsSeededAndHasTheRequestedLevel(@TempDir Path dir) throws IOException {
         Path hr = FIXTURES.resolve("degrade/case02/hr.png");
-        String k = SHARED.resolve("data/kernels/kernels_12.mat") + ":kernels:1";
+        String k = KERNELS_12 + ":kernels:1";
         Path clean = dir.resolve("clean.npy");
         Path a = dir.resolve("a.npy");
         Path b = dir.resolve("b.npy");

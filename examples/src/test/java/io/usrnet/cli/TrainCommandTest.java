@@ -1,6 +1,6 @@
 package io.usrnet.cli;
 
-import static io.usrnet.cli.CliTestSupport.SHARED;
+import static io.usrnet.cli.CliTestSupport.DATA;
 import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,7 @@ class TrainCommandTest {
     @Test
     void trainsThenResumesWithMoreSteps(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("run");
-        Object[] args = concat(new Object[] {"train", "--out", out, "--data", SHARED.resolve("data/train"), "--steps", 2},
+        Object[] args = concat(new Object[] {"train", "--out", out, "--data", DATA.resolve("train"), "--steps", 2},
                 TINY);
         CliTestSupport.Run first = run(args);
         assertThat(first.exitCode()).as(first.err()).isZero();

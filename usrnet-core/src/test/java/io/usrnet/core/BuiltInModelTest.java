@@ -11,13 +11,11 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The model shipped in the jar: its configuration, provenance and that it actually restores. */
 class BuiltInModelTest {
-    private static final Path SHARED = Path.of(System.getProperty("usrnet.shared"));
 
     @Test
     void isTheTinyConfigurationWithItsProvenance() {
@@ -41,7 +39,7 @@ class BuiltInModelTest {
      */
     @Test
     void restoresFarBetterThanNearestNeighbour() throws IOException {
-        Image hr = Degradation.crop(ImageFiles.readImage(SHARED.resolve("data/eval/Set5/butterfly.png")), 40, 40, 144, 144);
+        Image hr = Degradation.crop(ImageFiles.readImage(TestData.SAMPLES.resolve("butterfly.png")), 40, 40, 144, 144);
         try (Restorer restorer = Restorer.builder().build()) {
             assertGain(restorer, hr, kernel(3), 2, 0, 29.5, 9.0);
             assertGain(restorer, hr, kernel(12), 3, 2.55, 25.0, 9.0);
@@ -62,6 +60,6 @@ class BuiltInModelTest {
     }
 
     private static Kernel kernel(int index) throws IOException {
-        return KernelFiles.read(SHARED.resolve("data/kernels/kernels_12.mat") + ":kernels:" + index);
+        return KernelFiles.read(TestData.KERNELS_12 + ":kernels:" + index);
     }
 }

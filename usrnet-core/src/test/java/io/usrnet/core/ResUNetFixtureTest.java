@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The prior alone against the reference implementation (fixtures resunet/tiny and resunet/odd). */
 class ResUNetFixtureTest {
-    private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    private static final Path FIXTURES = TestData.FIXTURES;
     /** β of the constant map in the fixtures' 4th input channel (manifest.json). */
     private static final float BETA = 0.07f;
 

@@ -9,7 +9,6 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import io.usrnet.data.PeriodicExtension;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,8 +22,7 @@ class RestorerBoundaryTest {
 
     @BeforeAll
     static void load() throws IOException {
-        Path weights = Path.of(System.getProperty("usrnet.shared"), "fixtures", "weights", "tiny.safetensors");
-        restorer = Restorer.builder().weights(weights).build();
+        restorer = Restorer.builder().weights(TestData.TINY_WEIGHTS).build();
     }
 
     @AfterAll

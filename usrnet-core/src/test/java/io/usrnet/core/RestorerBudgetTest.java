@@ -9,7 +9,6 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import io.usrnet.data.PeriodicExtension;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -25,7 +24,7 @@ class RestorerBudgetTest {
     @BeforeAll
     static void load() throws IOException {
         restorer = Restorer.builder()
-                .weights(Path.of(System.getProperty("usrnet.shared"), "fixtures", "weights", "tiny.safetensors")).build();
+                .weights(TestData.TINY_WEIGHTS).build();
     }
 
     @AfterAll

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The whole network against the original implementation (fixtures/usrnet). */
 class RestorerFixtureTest {
-    private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    private static final Path FIXTURES = TestData.FIXTURES;
     private static JsonObject manifest;
     private static Restorer tinyPth;
     private static Restorer tinySafetensors;

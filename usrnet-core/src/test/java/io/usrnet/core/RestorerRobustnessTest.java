@@ -10,7 +10,6 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import io.usrnet.prior.DjlRuntime;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
 
 /** One Restorer shared by threads, and kernels that do not sum to 1. */
 class RestorerRobustnessTest {
-    private static final Path SHARED = Path.of(System.getProperty("usrnet.shared"));
     private static final Kernel GAUSSIAN = Kernels.gaussian(7, 1.2);
     private static Restorer restorer;
     private static int engineThreads;
@@ -41,7 +39,7 @@ class RestorerRobustnessTest {
         DjlRuntime.engine();
         engineThreads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1); // one intra-op thread: robust on a shared CPU, and the results do not depend on it
-        restorer = Restorer.builder().weights(SHARED.resolve("fixtures/weights/tiny.safetensors")).build();
+        restorer = Restorer.builder().weights(TestData.TINY_WEIGHTS).build();
     }
 
     @AfterAll
@@ -126,7 +124,7 @@ class RestorerRobustnessTest {
 
     @Test
     void kernelsSummingToOneWithinTheToleranceAreUsedAsStored() throws IOException {
-        String bicubic = SHARED.resolve("data/kernels/kernels_bicubicx234.mat").toString();
+        String bicubic = TestData.DATA.resolve("kernels/kernels_bicubicx234.mat").toString();
         for (int i = 1; i <= 3; i++) {
             Kernel k = KernelFiles.read(bicubic + ":kernels:" + i);
             assertThat(k.sum()).as("bicubic kernel %d", i).isBetween(0.9998, 1.00001);

@@ -9,7 +9,6 @@ import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,13 +16,11 @@ import org.junit.jupiter.api.Test;
 
 /** Restoration with a tiled prior agrees with the untiled one (issue 5, "Large images"). */
 class TiledRestoreTest {
-    private static final Path WEIGHTS = Path.of(System.getProperty("usrnet.shared"), "fixtures", "weights",
-            "tiny.safetensors");
     private static Restorer restorer;
 
     @BeforeAll
     static void load() throws IOException {
-        restorer = Restorer.builder().weights(WEIGHTS).build();
+        restorer = Restorer.builder().weights(TestData.TINY_WEIGHTS).build();
     }
 
     @AfterAll

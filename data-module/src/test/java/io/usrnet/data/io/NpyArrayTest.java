@@ -3,6 +3,7 @@ package io.usrnet.data.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.usrnet.data.Fixtures;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NpyArrayTest {
-    private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    private static final Path FIXTURES = Fixtures.root();
 
     @Test
     void readsFixtureImageAndKernel() throws IOException {

@@ -3,6 +3,7 @@ package io.usrnet.core.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.usrnet.core.TestData;
 import io.usrnet.data.Image;
 import io.usrnet.data.io.InvalidFileException;
 import io.usrnet.data.io.NpyArray;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ImageFilesTest {
-    private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    private static final Path FIXTURES = TestData.FIXTURES;
 
     @TempDir
     Path dir;

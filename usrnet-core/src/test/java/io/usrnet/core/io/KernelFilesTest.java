@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.usrnet.core.TestData;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.InvalidFileException;
@@ -32,9 +33,8 @@ import us.hebi.matlab.mat.types.MatFile;
 import us.hebi.matlab.mat.types.Matrix;
 
 class KernelFilesTest {
-    private static final Path SHARED = Path.of(System.getProperty("usrnet.shared"));
-    private static final Path KERNELS = SHARED.resolve("data/kernels");
-    private static final String K12 = KERNELS.resolve("kernels_12.mat").toString();
+    private static final Path KERNELS = TestData.DATA.resolve("kernels");
+    private static final String K12 = TestData.KERNELS_12;
     private static final String BICUBIC = KERNELS.resolve("kernels_bicubicx234.mat").toString();
 
     @TempDir
@@ -47,7 +47,7 @@ class KernelFilesTest {
      */
     @Test
     void manifestKernelSourcesMatchFixtureKernels() throws IOException {
-        JsonObject cases = JsonParser.parseString(Files.readString(SHARED.resolve("fixtures/manifest.json")))
+        JsonObject cases = JsonParser.parseString(Files.readString(TestData.FIXTURES.resolve("manifest.json")))
                 .getAsJsonObject().getAsJsonObject("cases");
         int checked = 0;
         for (Map.Entry<String, JsonElement> e : cases.entrySet()) {
@@ -65,7 +65,7 @@ class KernelFilesTest {
             if (spec == null) {
                 continue;
             }
-            Kernel expected = NpyArray.read(SHARED.resolve("fixtures").resolve(c.get("k").getAsString())).toKernel();
+            Kernel expected = NpyArray.read(TestData.FIXTURES.resolve(c.get("k").getAsString())).toKernel();
             assertThat(KernelFiles.read(spec)).as(e.getKey() + " " + spec).isEqualTo(expected);
             checked++;
         }

@@ -2,6 +2,7 @@ package io.usrnet.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.usrnet.core.TestData;
 import io.usrnet.core.weights.LegacyFiles;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.core.weights.SafeTensors;
@@ -44,8 +45,7 @@ import us.hebi.matlab.mat.types.Sinks;
  * -Dtest=ReaderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false} (16,000 files, about a minute).
  */
 public class ReaderFuzzTest {
-    private static final Path SHARED = Path.of(System.getProperty("usrnet.shared"));
-    private static final Path FIXTURES = SHARED.resolve("fixtures");
+    private static final Path FIXTURES = TestData.FIXTURES;
     /** The most one read of a mutated file may allocate (the valid files are at most 260 kB). */
     private static final long MAX_ALLOCATION = 256L << 20;
     private static final long MAX_MILLIS = 2000;
@@ -292,7 +292,7 @@ public class ReaderFuzzTest {
         out.add(new Subject("legacy.pth", legacy, 60, List.of(new int[] {0, counts.get(0)[0]}), counts, null,
                 model));
 
-        Path mat = SHARED.resolve("data/kernels/kernels_12.mat");
+        Path mat = Path.of(TestData.KERNELS_12);
         byte[] compressed = Files.readAllBytes(mat);
         out.add(new Subject("compressed.mat", compressed, 50, List.of(new int[] {0, compressed.length}),
                 List.of(new int[] {132, 4}), null, file -> KernelFiles.readAll(KernelSpec.of(file))));

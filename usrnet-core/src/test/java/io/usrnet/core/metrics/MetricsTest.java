@@ -8,6 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.usrnet.core.TestData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.data.Image;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
-    private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    private static final Path FIXTURES = TestData.FIXTURES;
 
     @Test
     void matchesReferenceMetricsFixtures() throws IOException {

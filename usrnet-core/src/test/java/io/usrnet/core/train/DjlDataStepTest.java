@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.usrnet.core.TestData;
 import io.usrnet.data.DataStep;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -24,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The DJL data step against the JTransforms {@link DataStep} and the reference fixtures; its gradients. */
 class DjlDataStepTest extends EngineTestBase {
-    private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    private static final Path FIXTURES = TestData.FIXTURES;
 
     @ParameterizedTest(name = "{0}: s={1}, alpha={2}")
     @CsvSource({"case00, 1, 0.01", "case01, 2, 0.1", "case02, 3, 0.003", "case03, 4, 1.0", "case04, 4, 0.05",

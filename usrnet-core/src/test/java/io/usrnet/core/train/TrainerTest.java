@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.usrnet.core.Restorer;
+import io.usrnet.core.TestData;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A few training steps on tiny patches: the loss falls, and checkpoint → resume is exact. */
 class TrainerTest extends EngineTestBase {
-    private static final Path TRAIN = Path.of(System.getProperty("usrnet.shared"), "data", "train");
+    private static final Path TRAIN = TestData.DATA.resolve("train");
     private static final ModelConfig SMALL = ModelConfig.of(3, 8, 4, 3, new int[] {8, 8, 16, 16}, 1);
 
 

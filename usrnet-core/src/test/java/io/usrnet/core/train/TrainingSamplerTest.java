@@ -3,6 +3,7 @@ package io.usrnet.core.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.usrnet.core.TestData;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Synthetic batches: the recipe, determinism, and the held-out split. */
 class TrainingSamplerTest {
-    private static final Path TRAIN = Path.of(System.getProperty("usrnet.shared"), "data", "train");
+    private static final Path TRAIN = TestData.DATA.resolve("train");
     private static TrainingImages images;
     private static TrainingImages.Split split;
 
@@ -33,7 +34,8 @@ class TrainingSamplerTest {
         assertThat(split.validation()).hasSize(8);
         assertThat(split.validation()).allMatch(p -> p.getParent().getFileName().toString().equals("BSDS400"));
         assertThat(split.validation()).isSorted();
-        assertThat(split.training()).hasSize(480 - 8).doesNotContainAnyElementsOf(split.validation());
+        // test-data's train folder: 14 BSDS400 images (those the tests decode) and one of SunHays80
+        assertThat(split.training()).hasSize(14 + 1 - 8).doesNotContainAnyElementsOf(split.validation());
         assertThat(split.training().stream().filter(p -> p.toString().contains("BSDS400"))
                 .allMatch(p -> p.compareTo(split.validation().get(0)) < 0)).isTrue();
     }

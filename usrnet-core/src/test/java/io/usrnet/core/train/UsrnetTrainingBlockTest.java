@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.usrnet.core.TestData;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.core.weights.Tensor;
 import io.usrnet.data.Image;
@@ -27,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The trainable unfolded network and hyper-network against the inference path and the reference fixtures. */
 class UsrnetTrainingBlockTest extends EngineTestBase {
-    private static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    private static final Path FIXTURES = TestData.FIXTURES;
 
     private static UsrnetTrainingBlock load(ModelWeights weights, NDManager m) {
         UsrnetTrainingBlock block = new UsrnetTrainingBlock(weights.config());

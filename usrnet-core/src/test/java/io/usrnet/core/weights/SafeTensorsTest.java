@@ -2,12 +2,13 @@ package io.usrnet.core.weights;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.usrnet.core.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SafeTensorsTest {
-    private static final Path WEIGHTS = Path.of(System.getProperty("usrnet.shared"), "fixtures", "weights");
+    private static final Path WEIGHTS = TestData.WEIGHTS;
 
     @Test
     void readsTinyFixture() throws IOException {

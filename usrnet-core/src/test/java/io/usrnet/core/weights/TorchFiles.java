@@ -1,5 +1,6 @@
 package io.usrnet.core.weights;
 
+import io.usrnet.core.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,9 +24,9 @@ final class TorchFiles {
     }
 
     /** Fixture folder. */
-    static final Path FIXTURES = Path.of(System.getProperty("usrnet.shared"), "fixtures");
+    static final Path FIXTURES = TestData.FIXTURES;
     /** Fixture weights folder. */
-    static final Path WEIGHTS = FIXTURES.resolve("weights");
+    static final Path WEIGHTS = TestData.WEIGHTS;
 
     /** A pickle opcode writer. */
     static final class Pickle {
