@@ -43,6 +43,10 @@ public final class BoundaryBenchmark {
             throw new IllegalArgumentException("usage: bench boundary DIR [crop] [alpha]");
         }
         Path dir = Path.of(args[0]);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("bench boundary " + dir + ": folder not found; pass a folder of PNG "
+                    + "images (the README's figures are on CBSD68)");
+        }
         int crop = args.length > 1 ? Integer.parseInt(args[1]) : 128;
         double alpha = args.length > 2 ? Double.parseDouble(args[2]) : 0.01;
         List<Path> files;

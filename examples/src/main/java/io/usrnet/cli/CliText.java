@@ -20,6 +20,19 @@ final class CliText {
     }
 
     /**
+     * Fails with one line naming the option if {@code dir} is not an existing folder. The data sets
+     * that eval and train run on are not part of the repository, so this is the first error that a
+     * user without them meets; it says what to pass.
+     *
+     * @param what what the folder must hold, e.g. "a folder of sharp images to evaluate on"
+     */
+    static void requireFolder(String option, Path dir, String what) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(option + " " + dir + ": folder not found; pass " + option + " DIR, " + what);
+        }
+    }
+
+    /**
      * Fails before any work is done if the output's directory does not exist, the output is a
      * directory, or its extension names no writable format.
      */

@@ -10,6 +10,7 @@ import io.usrnet.core.eval.Setting;
 import io.usrnet.core.eval.Table1Report;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.KernelFiles;
+import io.usrnet.core.io.KernelSpec;
 import io.usrnet.core.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -112,6 +113,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new java.nio.file.NoSuchFileException(weights.toString(), null, "weights file not found");
+        }
+        CliText.requireFolder("--images", images, "a folder of sharp images to evaluate on");
+        if (!Files.isRegularFile(KernelSpec.parse(kernels).path())) {
+            throw new IllegalArgumentException("--kernels " + kernels + ": file not found; pass --kernels FILE, e.g. "
+                    + "the repository's samples/kernels_12.mat (the paper's 12 kernels)");
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " exists and is not a directory");

@@ -142,13 +142,11 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private TrainingConfig newConfig() throws NoSuchFileException {
+    private TrainingConfig newConfig() {
         if (data == null) {
             throw new IllegalArgumentException("--data is required for a new run (or pass --resume)");
         }
-        if (!Files.isDirectory(data)) {
-            throw new NoSuchFileException(data.toString(), null, "training folder not found");
-        }
+        CliText.requireFolder("--data", data, "a folder of training images (never an evaluation set)");
         ModelConfig base = model == null || model.equals("tiny") ? ModelConfig.usrnetTiny()
                 : model.equals("usrnet") ? ModelConfig.usrnet() : null;
         if (base == null) {

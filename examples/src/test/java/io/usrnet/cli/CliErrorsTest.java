@@ -161,6 +161,22 @@ class CliErrorsTest {
         assertThat(r.out()).contains("--protocol").contains("--seed").contains("--sigma");
     }
 
+    /** The data sets of eval, train and bench boundary are not in the repository: the error says what to pass. */
+    @Test
+    void missingDataFoldersNameTheOption(@TempDir Path dir) {
+        Path nope = dir.resolve("nope");
+        Path out = dir.resolve("out");
+        assertFailsWith(run("eval", "--images", nope, "--kernels", CliTestSupport.KERNELS_12, "--out", out), 1,
+                "--images " + nope + ": folder not found; pass --images DIR, a folder of sharp images");
+        assertFailsWith(run("eval", "--images", dir, "--kernels", nope.resolve("k.mat") + ":kernels:3", "--out", out),
+                1, "--kernels " + nope.resolve("k.mat") + ":kernels:3: file not found; pass --kernels FILE, e.g. the "
+                        + "repository's samples/kernels_12.mat");
+        assertFailsWith(run("train", "--out", out, "--data", nope), 1,
+                "--data " + nope + ": folder not found; pass --data DIR, a folder of training images");
+        assertFailsWith(run("bench", "boundary", nope), 1, "bench boundary " + nope + ": folder not found");
+        assertThat(out).doesNotExist();
+    }
+
     private static float[] filled(int n, float v) {
         float[] a = new float[n];
         java.util.Arrays.fill(a, v);

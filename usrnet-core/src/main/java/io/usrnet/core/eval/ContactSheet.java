@@ -103,6 +103,36 @@ public final class ContactSheet implements Consumer<Sample> {
         return Image.wrap(3, height, width, v);
     }
 
+    /**
+     * Images of one size side by side, left to right, with the same white gaps as the sheet between
+     * and around them: RGB (a grey image shown grey), values clamped to [0, 1].
+     *
+     * @param panels the images, all of the same height and width
+     * @return the picture
+     * @throws IllegalArgumentException if there are no panels or their sizes differ
+     */
+    public static Image sideBySide(List<Image> panels) {
+        if (panels.isEmpty()) {
+            throw new IllegalArgumentException("no images to place side by side");
+        }
+        int h = panels.get(0).height();
+        int w = panels.get(0).width();
+        for (Image p : panels) {
+            if (p.height() != h || p.width() != w) {
+                throw new IllegalArgumentException("images to place side by side differ in size: " + h + "×" + w
+                        + " vs " + p.height() + "×" + p.width());
+            }
+        }
+        int height = h + 2 * GAP;
+        int width = panels.size() * w + (panels.size() + 1) * GAP;
+        float[] v = new float[3 * height * width];
+        java.util.Arrays.fill(v, 1f);
+        for (int c = 0; c < panels.size(); c++) {
+            paste(panels.get(c), v, height, width, GAP, GAP + c * (w + GAP));
+        }
+        return Image.wrap(3, height, width, v);
+    }
+
     private static void paste(Image p, float[] dst, int height, int width, int top, int left) {
         float[] src = p.toArray();
         int plane = p.height() * p.width();
