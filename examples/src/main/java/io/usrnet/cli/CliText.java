@@ -1,12 +1,18 @@
 package io.usrnet.cli;
 
 import io.usrnet.core.io.ImageData;
+import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
 import io.usrnet.core.io.SampleFormat;
+import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** Shared option texts and argument checks of the subcommands. */
 final class CliText {
@@ -33,12 +39,34 @@ final class CliText {
     }
 
     /**
-     * Fails before any work is done if the output's directory does not exist, the output is a
-     * directory, or its extension names no writable format.
+     * Warns on {@code err} when {@code sigma} lies above the noise levels the built-in model was
+     * trained on ({@link ModelWeights#BUILT_IN_MAX_SIGMA}); other weights ({@code weights} not null)
+     * carry no known range, so nothing is said for them.
      */
-    static void requireWritableOutput(Path output) throws NoSuchFileException {
+    static void warnAboveTrainedSigma(PrintWriter err, Path weights, double sigma) {
+        if (weights == null && sigma > ModelWeights.BUILT_IN_MAX_SIGMA) {
+            err.printf(Locale.ROOT, "usrnet: warning: sigma %s is above the noise levels the built-in model was "
+                    + "trained on (0 to %s); the result may be poor%n", number(sigma),
+                    number(ModelWeights.BUILT_IN_MAX_SIGMA));
+            err.flush();
+        }
+    }
+
+    /** A number as written on a command line: 25 rather than 25.0. */
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /**
+     * Fails before any work is done if the output's directory does not exist (or is a file), the
+     * output is a directory, or its extension names no writable format.
+     */
+    static void requireWritableOutput(Path output) throws FileSystemException {
         Path dir = output.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
+            if (Files.exists(dir)) {
+                throw new FileSystemException(dir.toString(), null, "not a directory, so --output cannot be written in it");
+            }
             throw new NoSuchFileException(dir.toString(), null, "output directory does not exist");
         }
         if (Files.isDirectory(output)) {
@@ -53,7 +81,43 @@ final class CliText {
      */
     static ImageData forOutput(Path output, Image color, Image alpha, SampleFormat inputFormat) {
         ImageFormat format = ImageFormat.forWriting(output);
+        if (format == ImageFormat.NPY) {
+            return new ImageData(color, null, SampleFormat.FLOAT32); // what .npy files are always written as
+        }
         SampleFormat sample = format.canWrite(inputFormat) ? inputFormat : format.defaultSampleFormat();
-        return new ImageData(color, format == ImageFormat.NPY ? null : alpha, sample);
+        return new ImageData(color, alpha, sample);
+    }
+
+    /**
+     * What {@link #forOutput} gives, in words for the "wrote" lines: {@code 66×50 RGB, 8-bit PNG}
+     * (width × height, the channels, the samples and the format of the file).
+     */
+    static String describe(Path output, ImageData data) {
+        Image c = data.color();
+        String channels = switch (c.channels()) {
+            case 1 -> "grey";
+            case 3 -> "RGB";
+            default -> c.channels() + " channels";
+        };
+        String samples = switch (data.format()) {
+            case UINT8 -> "8-bit";
+            case UINT16 -> "16-bit";
+            case FLOAT32 -> "float32";
+        };
+        ImageFormat format = ImageFormat.forWriting(output);
+        return c.width() + "×" + c.height() + " " + channels + (data.hasAlpha() ? " + alpha" : "") + ", " + samples
+                + " " + (format == ImageFormat.NPY ? ".npy" : format.name());
+    }
+
+    /**
+     * Writes the image of solve and degrade and, unless {@code quiet}, says so on {@code err}:
+     * {@code wrote OUT (66×50 RGB, 8-bit PNG)}.
+     */
+    static void write(Path output, ImageData data, boolean quiet, PrintWriter err) throws IOException {
+        ImageFiles.write(output, data);
+        if (!quiet) {
+            err.println("wrote " + output + " (" + describe(output, data) + ")");
+            err.flush();
+        }
     }
 }

@@ -11,11 +11,20 @@ import picocli.CommandLine.Spec;
 
 /** The known degradation's kernel and scale: options shared by solve, degrade and restore. */
 final class DegradationOptions {
+    // One line per form, each short enough for the narrowest description column (restore's, 52
+    // characters): a wrapped line could break after the '.' of an extension (Java's line breaking
+    // allows it), which HelpTextTest rejects.
     @Option(names = "--kernel", required = true, paramLabel = "K",
-            description = "Blur kernel: a file (.npy, .txt matrix, grey .png/.tif normalised to sum 1, MATLAB .mat v5) "
-                    + "or PATH.mat:VARIABLE[:INDEX] for a variable or a 1-based cell of a .mat file, "
-                    + "e.g. kernels_12.mat:kernels:3. Used as stored if it sums to 1 (within 0.001), else "
-                    + "normalised to sum 1 with a warning.")
+            description = {"Blur kernel, one of:",
+                "  FILE.npy: a 2-D array",
+                "  FILE.txt: a matrix, one row per line",
+                "  FILE.mat: a MATLAB v5 file holding one kernel",
+                "  FILE.mat:VARIABLE[:INDEX]: a variable of a .mat",
+                "    file, or its 1-based cell or slice INDEX, e.g.",
+                "    kernels_12.mat:kernels:3",
+                "  FILE.png, FILE.tif: a grey image, normalised",
+                "    to sum 1",
+                "Used as stored if it sums to 1 (within 0.001), else normalised to sum 1 with a warning."})
     String kernel;
 
     @Option(names = "--scale", required = true, paramLabel = "S",

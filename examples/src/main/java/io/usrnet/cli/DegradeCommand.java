@@ -8,8 +8,10 @@ import io.usrnet.data.Kernel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code usrnet degrade}: synthesise y = (x ⊗ k)↓s + n from a sharp image. */
 @Command(name = "degrade", mixinStandardHelpOptions = true,
@@ -44,6 +46,12 @@ final class DegradeCommand implements Callable<Integer> {
             description = "Output image; format from the extension (.npy keeps float32, unclamped).")
     Path output;
 
+    @Option(names = {"-q", "--quiet"}, description = "Do not say what was written.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         int scale = degradation.scale();
@@ -55,7 +63,8 @@ final class DegradeCommand implements Callable<Integer> {
                 ? Degradation.table1(hr.color(), k, scale)
                 : Degradation.decimate(Degradation.blur(hr.color(), k), scale);
         Image lr = sigma > 0 ? Degradation.addGaussianNoise(blurred, sigma, seed) : blurred;
-        ImageFiles.write(output, CliText.forOutput(output, lr, null, hr.format()));
+        CliText.write(output, CliText.forOutput(output, lr, null, hr.format()), quiet,
+                spec.commandLine().getErr());
         return 0;
     }
 }

@@ -122,11 +122,14 @@ final class EvalCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
         }
+        PrintWriter err = spec.commandLine().getErr();
+        if (methodList.contains(Method.USRNET)) {
+            CliText.warnAboveTrainedSigma(err, weights, grid.stream().mapToDouble(Setting::sigma255).max().orElse(0));
+        }
         Evaluation.Builder b = Evaluation.builder()
                 .images(Evaluation.listImages(images, every))
                 .kernels(KernelFiles.readAll(kernels), kernelIndices)
                 .settings(grid).methods(methodList).weights(weights).dataStepAlpha(alpha);
-        PrintWriter err = spec.commandLine().getErr();
         if (!quiet) {
             b.listener(p -> report(err, p));
         }

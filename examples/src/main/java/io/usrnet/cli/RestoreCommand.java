@@ -52,8 +52,8 @@ final class RestoreCommand implements Callable<Integer> {
     double sigma;
 
     @Option(names = "--weights", paramLabel = "W",
-            description = "Model weights: .safetensors or the original PyTorch .pth state_dict (loaded safely). "
-                    + "Default: the built-in model (tiny configuration, see MODEL.md).")
+            description = "Model weights: a .safetensors file or a .pth state_dict of the original PyTorch code "
+                    + "(loaded safely). Default: the built-in model (tiny configuration, see MODEL.md).")
     Path weights;
 
     @Option(names = "--output", required = true, paramLabel = "OUT",
@@ -89,6 +89,7 @@ final class RestoreCommand implements Callable<Integer> {
         degradation.scale(); // checked before any file is read
         boundary.boundary();
         CliText.requireSigma(sigma);
+        CliText.warnAboveTrainedSigma(spec.commandLine().getErr(), weights, sigma);
         if (iterations < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
         }
@@ -159,9 +160,10 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     private void write(Path out, Restored r, String label, PrintWriter err) throws IOException {
-        ImageFiles.write(out, CliText.forOutput(out, r.hr(), r.alpha(), r.lr().format()));
+        ImageData data = CliText.forOutput(out, r.hr(), r.alpha(), r.lr().format());
+        ImageFiles.write(out, data);
         if (!quiet) {
-            err.printf(Locale.ROOT, "%s: wrote %s (%d×%d, %.1f s)%n", label, out, r.hr().width(), r.hr().height(),
+            err.printf(Locale.ROOT, "%s: wrote %s (%s, %.1f s)%n", label, out, CliText.describe(out, data),
                     (System.nanoTime() - r.startNanos()) / 1e9);
         }
     }

@@ -8,8 +8,10 @@ import io.usrnet.data.Kernel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code usrnet solve}: one closed-form data step, the library's learning-free restorer. */
 @Command(name = "solve", mixinStandardHelpOptions = true,
@@ -39,6 +41,12 @@ final class SolveCommand implements Callable<Integer> {
             description = "Output image; format from the extension (.npy keeps float32, unclamped).")
     Path output;
 
+    @Option(names = {"-q", "--quiet"}, description = "Do not say what was written.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         int scale = degradation.scale();
@@ -51,7 +59,8 @@ final class SolveCommand implements Callable<Integer> {
         Kernel k = degradation.kernel();
         Image x = estimate == null ? null : ImageFiles.read(estimate).color();
         Image z = DataStep.solve(k, scale, y.color(), x, alpha, boundary.boundary());
-        ImageFiles.write(output, CliText.forOutput(output, z, null, y.format()));
+        CliText.write(output, CliText.forOutput(output, z, null, y.format()), quiet,
+                spec.commandLine().getErr());
         return 0;
     }
 }

@@ -27,8 +27,16 @@ import picocli.CommandLine.ScopeType;
         description = "Model-based deep unfolding image restoration (USRNet): undo a known blur kernel k, "
                 + "integer scale s and Gaussian noise level sigma, y = (x (*) k) down s + n.",
         subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, CompareCommand.class,
-            BenchCommand.class, EvalCommand.class, TrainCommand.class,
-            CommandLine.HelpCommand.class})
+            BenchCommand.class,
+            EvalCommand.class, TrainCommand.class,
+            CommandLine.HelpCommand.class},
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {
+            "0:success",
+            "1:bad input or a failed run: a file missing, unreadable or invalid, an invalid value, an I/O error "
+                    + "(one 'usrnet: error: ...' line on stderr)",
+            "2:bad usage: an unknown command or option, a missing required option, a value of the wrong type "
+                    + "(with a --help hint)"})
 public final class UsrnetCli {
     /** Exit status of a run that failed (bad input file, invalid values, I/O error). */
     public static final int EXIT_FAILURE = 1;

@@ -58,7 +58,7 @@ public final class QuickStart {
             // kernel-conditioned experiments: fewer iterations, and every iteration's alpha, beta, z and x
             Image four = restorer.restore(lr, k, 4, 2.55, RestoreOptions.builder()
                     .iterations(4)
-                    .listener(it -> System.out.printf("iteration %d: alpha=%.4f beta=%.4f%n",
+                    .listener(it -> System.out.printf("iteration %d: alpha=%.3g beta=%.3g%n",
                             it.index(), it.alpha(), it.beta()))
                     .build());
             ImageFiles.write(out.resolve("usrnet_4_iterations.png"), four);

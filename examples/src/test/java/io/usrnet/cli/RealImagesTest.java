@@ -164,7 +164,7 @@ class RealImagesTest {
 
         // the other verbs that take --kernel say so too
         r = run("solve", "--input", in, "--kernel", heavy, "--scale", 2, "--alpha", 0.01, "--output",
-                dir.resolve("z.png"));
+                dir.resolve("z.png"), "-q");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).isEqualTo("usrnet: warning: kernel sums to 16, normalised to 1" + System.lineSeparator());
 

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Per-call options of {@link Restorer#restore(io.usrnet.data.Image, io.usrnet.data.Kernel, int, double,
  * RestoreOptions)}: an explicit schedule instead of the hyper-network's, fewer iterations, a
- * listener for each iteration (or a progress listener, which gets no images), the {@link Boundary}
+ * listener for each iteration (or a progress listener, which gets no images, or a listener for the
+ * time of each stage), the {@link Boundary}
  * handling (default {@link Boundary#PERIODIC}, the circular model; {@link Boundary#SMOOTH} for real
  * images), and tiling of the prior for large images, by an explicit tile size or chosen for a
  * memory budget. Immutable; build with {@link #builder()}.
@@ -21,6 +22,7 @@ public final class RestoreOptions {
     private final int iterations;
     private final IterationListener listener;
     private final ProgressListener progress;
+    private final StageListener stages;
     private final Boundary boundary;
     private final int tileSize;
     private final long maxMemoryBytes;
@@ -30,6 +32,7 @@ public final class RestoreOptions {
         this.iterations = b.iterations;
         this.listener = b.listener;
         this.progress = b.progress;
+        this.stages = b.stages;
         this.boundary = b.boundary;
         this.tileSize = b.tileSize;
         this.maxMemoryBytes = b.maxMemoryBytes;
@@ -64,6 +67,11 @@ public final class RestoreOptions {
         return Optional.ofNullable(progress);
     }
 
+    /** The stage-timing listener, if any. */
+    public Optional<StageListener> stageListener() {
+        return Optional.ofNullable(stages);
+    }
+
     /** The boundary handling: {@link Boundary#PERIODIC} unless set. */
     public Boundary boundary() {
         return boundary;
@@ -88,7 +96,7 @@ public final class RestoreOptions {
     /** These options with another boundary handling. */
     public RestoreOptions withBoundary(Boundary b) {
         return builder().schedule(schedule).iterations(iterations).listener(listener).progress(progress)
-                .tileSize(tileSize)
+                .stageListener(stages).tileSize(tileSize)
                 .maxMemoryBytes(maxMemoryBytes).boundary(b).build();
     }
 
@@ -98,6 +106,7 @@ public final class RestoreOptions {
         private int iterations;
         private IterationListener listener;
         private ProgressListener progress;
+        private StageListener stages;
         private Boundary boundary = Boundary.PERIODIC;
         private int tileSize;
         private long maxMemoryBytes;
@@ -132,6 +141,12 @@ public final class RestoreOptions {
         /** Is told after each iteration how far the restoration has got (no images are copied for it). */
         public Builder progress(ProgressListener progress) {
             this.progress = progress;
+            return this;
+        }
+
+        /** Is told after each iteration how long its data step and its prior took (for profiling). */
+        public Builder stageListener(StageListener stages) {
+            this.stages = stages;
             return this;
         }
 

@@ -170,7 +170,9 @@ public final class Restorer implements AutoCloseable {
                     + schedule.iterations());
         }
         Image y = lr.channels() == 1 ? replicate(lr, 3) : lr;
+        long preparing = System.nanoTime();
         DataStep data = DataStep.prepare(kernel, scale, y);
+        long prepareNanos = System.nanoTime() - preparing;
         int c = y.channels();
         int h = data.hrHeight();
         int w = data.hrWidth();
@@ -178,11 +180,17 @@ public final class Restorer implements AutoCloseable {
         float[] z = new float[x.length];
         IterationListener listener = options.listener().orElse(null);
         ProgressListener progress = options.progress().orElse(null);
+        StageListener stages = options.stageListener().orElse(null);
         for (int i = 0; i < n; i++) {
             double alpha = schedule.alpha(i);
             double beta = schedule.beta(i);
+            long t0 = System.nanoTime();
             data.step(x, alpha, z);
+            long t1 = System.nanoTime();
             prior.denoiseTiled(z, c, h, w, (float) beta, tile, x);
+            if (stages != null) {
+                stages.onStages(i + 1, t1 - t0 + (i == 0 ? prepareNanos : 0), System.nanoTime() - t1);
+            }
             if (listener != null) {
                 listener.onIteration(new Iteration(i + 1, n, alpha, beta, Image.of(c, h, w, z), Image.of(c, h, w, x)));
             }

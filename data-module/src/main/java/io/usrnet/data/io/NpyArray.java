@@ -17,27 +17,53 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An n-dimensional array in NumPy's {@code .npy} format (version 1–3, C order), as the reference
+ * An n-dimensional array in NumPy's {@code .npy} format (versions 1.0–3.0), as the reference
  * fixtures store images (H×W×C float32) and kernels (H×W float64).
  *
- * <p>Readable element types: float32, float64, uint8, uint16 (little or big endian). Written files
- * are always little-endian float32. Dimensions are checked against the file size before anything is
- * allocated, so a header that claims absurd dimensions fails fast.
+ * <p>Readable: float32, float64, signed and unsigned integers of 1, 2, 4 and 8 bytes and bool,
+ * little- or big-endian, in C or Fortran order (what {@code np.asfortranarray} and arrays from
+ * {@code scipy.io.loadmat} save). Whatever the file's layout, the elements are presented in C order
+ * with their numeric values, so every variant of an array reads as the same numbers. Written files
+ * are always little-endian C-order float32. Dimensions are checked against the file size before
+ * anything is allocated, so a header that claims absurd dimensions fails fast.
  */
 public final class NpyArray {
-    /** Element types this codec reads. */
+    /** Element types this codec reads, with NumPy's type code (kind and size, as in {@code '<f4'}). */
     public enum DType {
-        FLOAT32(4), FLOAT64(8), UINT8(1), UINT16(2);
+        FLOAT32("f4"), FLOAT64("f8"),
+        INT8("i1"), INT16("i2"), INT32("i4"), INT64("i8"),
+        UINT8("u1"), UINT16("u2"), UINT32("u4"), UINT64("u8"),
+        BOOL("b1");
 
-        private final int bytes;
+        private final String code;
 
-        DType(int bytes) {
-            this.bytes = bytes;
+        DType(String code) {
+            this.code = code;
         }
 
         /** Size of one element in bytes. */
         public int bytes() {
-            return bytes;
+            return code.charAt(1) - '0';
+        }
+
+        /** True for the signed and unsigned integer types (not bool, not the floats). */
+        public boolean isInteger() {
+            return code.charAt(0) == 'i' || code.charAt(0) == 'u';
+        }
+
+        /** The NumPy name: float32, int16, uint8, bool... */
+        public String numpyName() {
+            return this == BOOL ? "bool" : name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The type with this code (the descr without its byte-order mark), or null. */
+        static DType forCode(String code) {
+            for (DType t : values()) {
+                if (t.code.equals(code)) {
+                    return t;
+                }
+            }
+            return null;
         }
     }
 
@@ -105,19 +131,16 @@ public final class NpyArray {
         if (!d.find() || !f.find() || !s.find()) {
             throw new InvalidFileException(file, "corrupt .npy header: " + header.trim());
         }
-        if (f.group(1).equals("True")) {
-            throw new InvalidFileException(file, "Fortran-order .npy arrays are not supported; save with C order");
-        }
         String descr = d.group(1);
+        // '<' little, '>' big, '|' not applicable (one byte), '=' native: little on every platform NumPy
+        // writes for (and np.save always writes an explicit mark anyway)
         ByteOrder order = descr.startsWith(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        DType dtype = switch (descr.replaceFirst("^[<>|=]", "")) {
-            case "f4" -> DType.FLOAT32;
-            case "f8" -> DType.FLOAT64;
-            case "u1" -> DType.UINT8;
-            case "u2" -> DType.UINT16;
-            default -> throw new InvalidFileException(file,
-                    "unsupported .npy element type '" + descr + "' (supported: float32, float64, uint8, uint16)");
-        };
+        DType dtype = DType.forCode(descr.replaceFirst("^[<>|=]", ""));
+        if (dtype == null) {
+            throw new InvalidFileException(file, "unsupported .npy element type '" + descr
+                    + "' (supported: float32, float64, int8..int64, uint8..uint64, bool)");
+        }
+        boolean fortran = f.group(1).equals("True");
         String dims = s.group(1).trim();
         String[] parts = dims.isEmpty() ? new String[0] : dims.split("\\s*,\\s*");
         int n = parts.length;
@@ -154,7 +177,43 @@ public final class NpyArray {
         if (raw.length != bytes) {
             throw new InvalidFileException(file, "truncated .npy data");
         }
+        if (fortran) {
+            raw = fortranToC(raw, shape, dtype.bytes());
+        }
         return new NpyArray(shape, dtype, ByteBuffer.wrap(raw).order(order).asReadOnlyBuffer().order(order));
+    }
+
+    /**
+     * The elements of a Fortran-order (first index fastest) array rearranged into C order (last
+     * index fastest), byte for byte; the byte order within an element is untouched.
+     */
+    private static byte[] fortranToC(byte[] raw, int[] shape, int elementBytes) {
+        int n = shape.length;
+        int count = raw.length / elementBytes;
+        if (n < 2 || count < 2) {
+            return raw; // one dimension or at most one element: both orders are the same
+        }
+        // every dimension is at least 1 here (count > 0) and the product is count, so no overflow
+        int[] cStride = new int[n];
+        cStride[n - 1] = 1;
+        for (int k = n - 2; k >= 0; k--) {
+            cStride[k] = cStride[k + 1] * shape[k + 1];
+        }
+        byte[] out = new byte[raw.length];
+        int[] index = new int[n];
+        int c = 0; // C-order position of the multi-index; advanced with the first index (Fortran order)
+        for (int fPos = 0; fPos < count; fPos++) {
+            System.arraycopy(raw, fPos * elementBytes, out, c * elementBytes, elementBytes);
+            for (int k = 0; k < n; k++) {
+                if (++index[k] < shape[k]) {
+                    c += cStride[k];
+                    break;
+                }
+                c -= (shape[k] - 1) * cStride[k];
+                index[k] = 0;
+            }
+        }
+        return out;
     }
 
     /** Array dimensions (a copy). */
@@ -200,21 +259,39 @@ public final class NpyArray {
         return switch (dtype) {
             case FLOAT32 -> data.getFloat(i * 4);
             case FLOAT64 -> data.getDouble(i * 8);
+            case INT8 -> data.get(i);
+            case INT16 -> data.getShort(i * 2);
+            case INT32 -> data.getInt(i * 4);
+            case INT64 -> data.getLong(i * 8);
             case UINT8 -> data.get(i) & 0xff;
             case UINT16 -> data.getShort(i * 2) & 0xffff;
+            case UINT32 -> data.getInt(i * 4) & 0xffffffffL;
+            case UINT64 -> unsigned(data.getLong(i * 8));
+            case BOOL -> data.get(i) != 0 ? 1 : 0;
         };
+    }
+
+    /** The value of a uint64 held in a long, rounded to the nearest double. */
+    private static double unsigned(long v) {
+        // halve (keeping the lowest bit for correct rounding), convert, double again: exact scaling by 2
+        return v >= 0 ? v : ((v >>> 1) | (v & 1)) * 2.0;
     }
 
     /**
      * This array as an image: H×W (grey) or H×W×C. Floats are taken as they are (nominal [0,1]);
-     * uint8 and uint16 are scaled by 1/255 and 1/65535.
+     * uint8 and uint16 are scaled by 1/255 and 1/65535; bool is 0 or 1.
      *
-     * @throws IllegalArgumentException if the array is not 2-D or 3-D
+     * @throws IllegalArgumentException if the array is not 2-D or 3-D, or of a signed or 32/64-bit
+     *     integer type (no agreed range of samples: is 255 white, or 65535, or 1?)
      */
     public Image toImage() {
         if (shape.length != 2 && shape.length != 3) {
             throw new IllegalArgumentException("an image array must be H×W or H×W×C, got shape "
                     + Arrays.toString(shape));
+        }
+        if (dtype.isInteger() && dtype != DType.UINT8 && dtype != DType.UINT16) {
+            throw new IllegalArgumentException("an image array of " + dtype.numpyName() + " has no agreed range "
+                    + "of samples; save it as float32 in [0, 1], uint8 or uint16");
         }
         int h = shape[0];
         int w = shape[1];

@@ -7,13 +7,28 @@ import io.usrnet.data.Fixtures;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NpyArrayTest {
     private static final Path FIXTURES = Fixtures.root();
+    /** Small committed fixtures made by numpy (npy/make_fixtures.py, beside them). */
+    private static final Path NPY = resourceFolder("npy");
+
+    private static Path resourceFolder(String name) {
+        try {
+            return Path.of(NpyArrayTest.class.getResource(name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Test
     void readsFixtureImageAndKernel() throws IOException {
@@ -54,10 +69,118 @@ class NpyArrayTest {
 
     @Test
     void rejectsUnsupportedTypes(@TempDir Path dir) throws IOException {
-        Path f = dir.resolve("int64.npy");
-        Files.write(f, npyBytes("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", 16));
-        assertThatThrownBy(() -> NpyArray.read(f)).isInstanceOf(InvalidFileException.class)
-                .hasMessageContaining("unsupported .npy element type '<i8'");
+        for (String descr : new String[] {"<f2", "<c16", "<U4", "|S3", "<M8[s]"}) {
+            Path f = dir.resolve("odd.npy");
+            Files.write(f, npyBytes("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (2,), }", 32));
+            assertThatThrownBy(() -> NpyArray.read(f)).isInstanceOf(InvalidFileException.class)
+                    .hasMessageContaining(f.toString())
+                    .hasMessageContaining("unsupported .npy element type '" + descr + "'");
+        }
+    }
+
+    /**
+     * Every element type, byte order and memory order of the fixtures (made by numpy, see
+     * npy/make_fixtures.py) reads as the same shape and numbers as its C-order float reference.
+     */
+    @Test
+    void everyTypeByteOrderAndMemoryOrderReadsAsTheReference() throws IOException {
+        Set<String> seen = new TreeSet<>();
+        for (Path f : fixtures("(kernel|ikernel|image)-[a-z][0-9]-(le|be)-[CF]\\.npy")) {
+            String name = f.getFileName().toString();
+            String[] parts = name.replace(".npy", "").split("-");
+            NpyArray a = NpyArray.read(f);
+            NpyArray ref = NpyArray.read(NPY.resolve(reference(parts[0], parts[1])));
+            assertThat(a.shape()).as(name).containsExactly(ref.shape());
+            assertThat(a.toDoubles()).as(name).containsExactly(ref.toDoubles());
+            assertThat(a.toFloats()).as(name).containsExactly(ref.toFloats());
+            assertThat(a.dtype().bytes()).as(name).isEqualTo(parts[1].charAt(1) - '0');
+            seen.add(parts[1] + "-" + parts[2] + "-" + parts[3]);
+        }
+        // all 11 types in both memory orders, the multi-byte ones in both byte orders
+        assertThat(seen).hasSize(3 * 2 + 8 * 2 * 2);
+    }
+
+    private static String reference(String base, String type) {
+        return switch (base) {
+            case "ikernel" -> "ikernel-ref-" + (type.startsWith("u") ? "unsigned" : type.startsWith("i") ? "signed" : "bool")
+                    + ".npy";
+            case "image" -> type.startsWith("f") ? "image-ref.npy" : "image-ref-int.npy";
+            default -> base + "-ref.npy";
+        };
+    }
+
+    @Test
+    void fortranOrderAndBigEndianImagesAreTheSameImage() throws IOException {
+        Image ref = NpyArray.read(NPY.resolve("image-ref.npy")).toImage();
+        assertThat(ref.shape()).isEqualTo("3×4×5");
+        for (String v : new String[] {"f4-le-F", "f4-be-C", "f4-be-F", "f8-le-F", "f8-be-F"}) {
+            assertThat(NpyArray.read(NPY.resolve("image-" + v + ".npy")).toImage()).as(v).isEqualTo(ref);
+        }
+        // integer images: uint8 scaled by 1/255, uint16 by 1/65535, whatever the layout
+        float[] counts = NpyArray.read(NPY.resolve("image-ref-int.npy")).toImage().toArray();
+        float[] u8 = NpyArray.read(NPY.resolve("image-u1-le-F.npy")).toImage().toArray();
+        float[] u16 = NpyArray.read(NPY.resolve("image-u2-be-F.npy")).toImage().toArray();
+        for (int i = 0; i < counts.length; i++) {
+            assertThat(u8[i]).isEqualTo((float) (counts[i] * (1.0 / 255)));
+            assertThat(u16[i]).isEqualTo((float) (counts[i] * (1.0 / 65535)));
+        }
+    }
+
+    @Test
+    void signedAndWideIntegerImagesAreRefusedWithTheType() throws IOException {
+        NpyArray a = NpyArray.read(NPY.resolve("ikernel-i2-le-C.npy"));
+        assertThatThrownBy(a::toImage).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("int16");
+        NpyArray b = NpyArray.read(NPY.resolve("ikernel-b1-le-F.npy"));
+        assertThat(b.toImage().toArray()).containsExactly(NpyArray.read(NPY.resolve("ikernel-ref-bool.npy")).toFloats());
+    }
+
+    /** Values that need every byte of int16..int64 and uint16..uint64, in both byte orders. */
+    @Test
+    void wideIntegersKeepTheirValues() throws IOException {
+        int checked = 0;
+        for (Path f : fixtures("wide-[iu][248]-(le|be)\\.npy")) {
+            String name = f.getFileName().toString();
+            String type = name.split("-")[1];
+            double[] expected = NpyArray.read(NPY.resolve("wide-" + type + "-ref.npy")).toDoubles();
+            assertThat(NpyArray.read(f).toDoubles()).as(name).containsExactly(expected);
+            checked++;
+        }
+        assertThat(checked).isEqualTo(12);
+        // the largest uint64 of the fixture, 2^64 - 2^11, is exact in double; a signed read would give -2048
+        assertThat(NpyArray.read(NPY.resolve("wide-u8-be.npy")).toDoubles()[0]).isEqualTo(0x1p64 - 0x1p11);
+    }
+
+    @Test
+    void formatVersions2And3AndAScipyLoadedKernel() throws IOException {
+        double[] ref = NpyArray.read(NPY.resolve("kernel-ref.npy")).toDoubles();
+        for (String name : new String[] {"kernel-v2.npy", "kernel-v3.npy", "kernel-scipy.npy"}) {
+            NpyArray a = NpyArray.read(NPY.resolve(name));
+            assertThat(a.shape()).as(name).containsExactly(3, 4);
+            assertThat(a.toDoubles()).as(name).containsExactly(ref);
+        }
+        assertThat(Files.readString(NPY.resolve("kernel-scipy.npy"), StandardCharsets.ISO_8859_1))
+                .contains("'fortran_order': True");
+        Kernel k = NpyArray.read(NPY.resolve("kernel-scipy.npy")).toKernel();
+        assertThat(k.get(0, 1)).isEqualTo(-0.875); // row 0, column 1: C-order element 1
+        assertThat(k.get(1, 0)).isEqualTo(0.25);   // row 1, column 0: C-order element 4
+    }
+
+    /** A Fortran-order array with a zero-length dimension: empty. */
+    @Test
+    void emptyFortranArrays(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("empty.npy");
+        Files.write(f, npyBytes("{'descr': '<f8', 'fortran_order': True, 'shape': (3, 0, 5), }", 0));
+        NpyArray a = NpyArray.read(f);
+        assertThat(a.size()).isZero();
+        assertThat(a.toDoubles()).isEmpty();
+    }
+
+    private static List<Path> fixtures(String regex) throws IOException {
+        try (Stream<Path> files = Files.list(NPY)) {
+            List<Path> list = files.filter(p -> p.getFileName().toString().matches(regex)).sorted().toList();
+            assertThat(list).as(regex).isNotEmpty();
+            return list;
+        }
     }
 
     private static byte[] npyBytes(String dict, int dataBytes) {

@@ -161,9 +161,9 @@ public final class ImageFiles {
             throw new InvalidFileException(file, e.getMessage(), e);
         }
         SampleFormat format = switch (array.dtype()) {
-            case UINT8 -> SampleFormat.UINT8;
+            case UINT8, BOOL -> SampleFormat.UINT8;
             case UINT16 -> SampleFormat.UINT16;
-            case FLOAT32, FLOAT64 -> SampleFormat.FLOAT32;
+            default -> SampleFormat.FLOAT32; // float32/64: the other integer types were refused by toImage
         };
         return ImageData.of(image, format);
     }

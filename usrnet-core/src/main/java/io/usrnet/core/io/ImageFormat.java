@@ -18,7 +18,8 @@ import java.util.Set;
  * <tr><td>TIFF</td><td>.tif, .tiff</td><td>8/16-bit integer, 32/64-bit float; grey or RGB,
  *     optional alpha (first page only)</td><td>UINT8, UINT16, FLOAT32, uncompressed</td></tr>
  * <tr><td>JPEG</td><td>.jpg, .jpeg</td><td>8-bit grey or RGB</td><td>no (lossy)</td></tr>
- * <tr><td>NPY</td><td>.npy</td><td>H×W or H×W×C float32/float64/uint8/uint16</td>
+ * <tr><td>NPY</td><td>.npy</td><td>H×W or H×W×C float32/float64/uint8/uint16/bool, either byte order,
+ *     C or Fortran order</td>
  *     <td>float32 H×W or H×W×C, unclamped, no alpha</td></tr>
  * </table>
  */

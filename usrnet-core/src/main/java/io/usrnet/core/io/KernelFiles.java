@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *   <li>{@code .mat}: MATLAB v5 files (also v6/v7 compressed), a variable holding a 2-D numeric
  *       matrix, a cell array of them (like {@code kernels_12.mat}: a 1×12 cell of 25×25), or a
  *       3-D stack {@code kh×kw×n}. MATLAB v7.3 (HDF5) files are recognised and refused with a hint.</li>
- *   <li>{@code .npy}: a 2-D array.</li>
+ *   <li>{@code .npy}: a 2-D array of any type {@link io.usrnet.data.io.NpyArray} reads (floats, integers,
+ *       bool; either byte order; C or Fortran order, as {@code scipy.io.loadmat} arrays are saved).</li>
  *   <li>{@code .txt}, {@code .csv}: a plain-text matrix, one kernel row per line, values separated
  *       by whitespace, commas or semicolons; blank lines and lines starting with {@code #} or
  *       {@code %} are skipped.</li>

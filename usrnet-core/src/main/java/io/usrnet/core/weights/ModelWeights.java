@@ -57,6 +57,14 @@ public final class ModelWeights {
     }
 
     /**
+     * The largest noise level, in [0, 255] units, the {@linkplain #builtIn() built-in model} was
+     * trained on: its training degradations drew σ from [0, 25] (MODEL.md, "Data and recipe"). Above
+     * it the hyper-network's schedule and the prior extrapolate. Its metadata does not record the
+     * range, and other weights carry no range at all.
+     */
+    public static final double BUILT_IN_MAX_SIGMA = 25;
+
+    /**
      * The model shipped inside the library: the tiny configuration (6 iterations, ResUNet widths
      * 16-32-64-64, 2 blocks, hyper-network width 32) trained by this project on its training images
      * for scales 1 to 4, noise levels 0 to 25 and 25×25 Gaussian and camera-shake kernels. Its

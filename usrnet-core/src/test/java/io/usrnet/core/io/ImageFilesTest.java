@@ -122,6 +122,20 @@ class ImageFilesTest {
     }
 
     @Test
+    void npyBoolImagesAreZeroOrOneAndSignedIntegerImagesAreRefused() throws IOException {
+        Path mask = dir.resolve("mask.npy");
+        Files.write(mask, npy("|b1", "(1, 3)", new byte[] {1, 0, 1}));
+        ImageData d = ImageFiles.read(mask);
+        assertThat(d.format()).isEqualTo(SampleFormat.UINT8);
+        assertThat(d.color().toArray()).containsExactly(1f, 0f, 1f);
+
+        Path i16 = dir.resolve("i16.npy");
+        Files.write(i16, npy("<i2", "(1, 2)", new byte[] {1, 0, 2, 0}));
+        assertThatThrownBy(() -> ImageFiles.read(i16)).isInstanceOf(InvalidFileException.class)
+                .hasMessageContaining(i16.toString()).hasMessageContaining("int16");
+    }
+
+    @Test
     void readsFixtureArraysAndPngs() throws IOException {
         ImageData in = ImageFiles.read(FIXTURES.resolve("resunet/tiny/in.npy"));
         assertThat(in.color().channels()).isEqualTo(4); // image + beta map: .npy has no alpha

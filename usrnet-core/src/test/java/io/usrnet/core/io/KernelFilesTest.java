@@ -332,6 +332,18 @@ class KernelFilesTest {
         assertThat(KernelFiles.readAll(m.toString())).hasSize(1);
     }
 
+    /** What scipy.io.loadmat gives and np.save keeps: a Fortran-order (column-major) array. */
+    @Test
+    void fortranOrderNpyKernelsReadRowByRow() throws IOException {
+        Path f = dir.resolve("fortran.npy");
+        NpyArray.writeFloat32(f, new int[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6});
+        String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        // same header length: the stored values now run down the columns
+        Files.write(f, bytes.replace("'fortran_order': False", "'fortran_order': True ")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(KernelFiles.read(f)).isEqualTo(Kernel.of(new double[][] {{1, 3, 5}, {2, 4, 6}}));
+    }
+
     @Test
     void npyTextAndImageErrorsAreClear() throws IOException {
         Path missing = dir.resolve("nope.npy");

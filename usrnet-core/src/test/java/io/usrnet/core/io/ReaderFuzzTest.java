@@ -275,8 +275,9 @@ public class ReaderFuzzTest {
     private List<Subject> subjects() throws IOException {
         List<Subject> out = new ArrayList<>();
         Reader model = ModelWeights::read;
-        out.add(npy("image.npy", FIXTURES.resolve("usrnet/case00/lr.npy"), 50, ImageFiles::read));
-        out.add(npy("kernel.npy", FIXTURES.resolve("data_module/case02/k.npy"), 30, KernelFiles::read));
+        out.add(npy("image.npy", FIXTURES.resolve("usrnet/case00/lr.npy"), false, 50, ImageFiles::read));
+        // the kernel marked Fortran-order (same values, transposed), so that the reordering is fuzzed too
+        out.add(npy("kernel.npy", FIXTURES.resolve("data_module/case02/k.npy"), true, 30, KernelFiles::read));
 
         byte[] safetensors = Files.readAllBytes(FIXTURES.resolve("weights/odd.safetensors"));
         int header = 8 + (int) ByteBuffer.wrap(safetensors).order(ByteOrder.LITTLE_ENDIAN).getLong();
@@ -302,8 +303,13 @@ public class ReaderFuzzTest {
         return out;
     }
 
-    private static Subject npy(String name, Path file, int trials, Reader reader) throws IOException {
+    private static Subject npy(String name, Path file, boolean fortran, int trials, Reader reader) throws IOException {
         byte[] b = Files.readAllBytes(file);
+        if (fortran) {
+            String text = new String(b, StandardCharsets.ISO_8859_1);
+            assertThat(text).contains("'fortran_order': False");
+            b = text.replace("'fortran_order': False", "'fortran_order': True ").getBytes(StandardCharsets.ISO_8859_1);
+        }
         int dataStart = 10 + ((b[8] & 0xff) | (b[9] & 0xff) << 8);
         return new Subject(name, b, trials, List.of(new int[] {0, dataStart}), List.of(new int[] {8, 2}),
                 new TextHeader(8, 2, 10), reader);
