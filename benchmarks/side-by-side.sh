@@ -7,7 +7,7 @@
 # the restore alone (each side's own timer: `bench`-style in-process time for ours is not printed by
 # `restore`, so ours is whole-process only; PyTorch's network-only time is printed for reference).
 #
-# Usage (repository root, after `mvn -q -B install -DskipTests`):
+# Usage (repository root, after `mvn -q -B package -DskipTests`):
 #   benchmarks/side-by-side.sh [ROUNDS]        (default 3; THREADS=2, PYTHON=python with torch)
 # Needs python3 with torch and numpy: on Debian `apt-get install python3-torch` (PyTorch 1.13), then
 # PYTHON=/usr/bin/python3. Cases: tiny 128²→512² and usrnet (full) 64²→256², ×4, 13×13 Gaussian, σ 0.

@@ -99,14 +99,9 @@ public final class UsrnetCli {
         if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
             System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
         }
-        // DJL probes for CUDA through JNA at engine start-up (JNA's native stub unpacked to a temporary
-        // file, then libcudart looked for and loaded): ~0.5 s of every start for a CPU-only engine. JNA
-        // is used for nothing else here; without its stub the probe fails at once, silently, as "no GPU".
-        for (String jna : new String[] {"jna.nounpack", "jna.nosys"}) {
-            if (System.getProperty(jna) == null) {
-                System.setProperty(jna, "true");
-            }
-        }
+        // DJL's CUDA probe at engine start-up (~0.5 s: JNA's stub unpacked, libcudart looked for and
+        // loaded) is skipped by the prior's DjlRuntime for this CPU-only engine; JNA itself stays usable,
+        // as DjlRuntime needs it to set libtorch's log level.
     }
 
     /** Whether the command will run the network (so that loading PyTorch early pays off). */

@@ -5,37 +5,74 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
+import com.sun.jna.NativeLibrary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * Start-up of DJL's PyTorch engine for this module (public so that other modules driving the same
  * engine, e.g. training, start it the same way).
  *
- * <p>DJL contacts the network at engine start-up (to look for native libraries and model zoo
- * updates) unless the system property {@code ai.djl.offline} is {@code true} before its engine
- * classes load. This class sets it to {@code true} in its static initializer when the property is
- * absent (an explicit value given by the application is respected), and every entry point of this
- * module ({@link ResUNet}, the blocks) touches this class before any DJL engine class. An
- * application that uses DJL itself before this module should pass {@code -Dai.djl.offline=true}.
- * The PyTorch native library comes from the {@code pytorch-native-cpu} jar on the class path and is
- * extracted to the DJL cache ({@code ~/.djl.ai}, or {@code DJL_CACHE_DIR}).
+ * <p>Every entry point of this module ({@link ResUNet}, the blocks) touches this class before any DJL
+ * engine class, and its static initializer prepares what must be set before DJL loads. An explicit
+ * setting of the application's (a system property, an environment variable) is always kept.
+ * <ul>
+ * <li>Offline: DJL contacts the network at engine start-up (to look for native libraries and model
+ * zoo updates) unless the system property {@code ai.djl.offline} is {@code true} before its engine
+ * classes load; it is set to {@code true} when absent. An application that uses DJL itself before
+ * this module should pass {@code -Dai.djl.offline=true}. The PyTorch native library comes from the
+ * {@code pytorch-native-cpu} jar on the class path (one per platform: see {@link NativePlatform}) and
+ * is extracted to the DJL cache ({@code ~/.djl.ai}, or {@code DJL_CACHE_DIR}).
+ * <li>No CUDA probe: DJL looks for a GPU at start-up (loading {@code libcudart} if installed), which
+ * takes time and, on a machine with the CUDA runtime but no driver, logs a warning. With only CPU
+ * builds of PyTorch on the class path and DJL offline, nothing can use a GPU, so the probe is
+ * skipped: DJL then sees no GPU, for the whole JVM. {@code -Dusrnet.djl.cudaProbe=true} keeps it,
+ * for an application that also runs DJL on a GPU.
+ * <li>Quiet logging: this library logs through the SLF4J API and binds no provider (the
+ * application chooses one, or none). Without a provider SLF4J itself prints three "No SLF4J
+ * providers were found" lines on first use, which DJL's start-up triggers; so when the class path
+ * has no provider (and neither {@code slf4j.provider} nor {@code slf4j.internal.verbosity} is set)
+ * {@code slf4j.internal.verbosity} is set to {@code ERROR} (SLF4J 2.0.10+). libtorch prints
+ * warnings of its own to stderr, e.g. "Could not initialize NNPACK! Reason: Unsupported hardware."
+ * for each small convolution on x86 processors without AVX2; its C++ log level is set to
+ * {@code ERROR} once the native library is loaded, or to the level in {@code TORCH_CPP_LOG_LEVEL}
+ * (INFO, WARNING, ERROR, FATAL or 0 to 3), which libtorch, as DJL loads it, does not read itself.
+ * </ul>
  */
 public final class DjlRuntime {
     /** The DJL engine this module runs on. */
     public static final String ENGINE = "PyTorch";
 
+    /** libtorch's C++ log level (c10's FLAGS_caffe2_log_level) unless TORCH_CPP_LOG_LEVEL says otherwise. */
+    private static final int TORCH_LOG_ERROR = 2;
+
     private static final AtomicBoolean PRELOADING = new AtomicBoolean();
+    private static boolean torchLogSet; // guarded by DjlRuntime.class
 
     static {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        quietMissingSlf4jProvider();
+        skipCudaProbe();
     }
 
     private DjlRuntime() {
     }
 
-    /** Makes sure the static initializer has run (offline mode set). Cheap; call before DJL. */
+    /**
+     * Makes sure the static initializer has run (offline mode, CUDA probe, logging: see above).
+     * Cheap; call before DJL or SLF4J are first used.
+     */
     public static void ensureOffline() {
         // the static initializer does the work
     }
@@ -53,6 +90,7 @@ public final class DjlRuntime {
             Thread t = new Thread(() -> {
                 try {
                     LibUtils.loadLibrary();
+                    setTorchLogLevel();
                 } catch (RuntimeException | LinkageError e) {
                     // engine() fails with the explanation
                 }
@@ -74,15 +112,121 @@ public final class DjlRuntime {
 
     /** The named engine, failing with an explanation (package-private for the test of that message). */
     static Engine engine(String name) {
+        Engine engine;
         try {
-            return Engine.getEngine(name);
+            engine = Engine.getEngine(name);
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("cannot start DJL's " + name + " engine, which the ResUNet prior needs: "
                     + e.getMessage() + ". The class path must hold ai.djl.pytorch:pytorch-engine 0.35.1, "
-                    + "pytorch-jni 2.7.1-0.35.1 and pytorch-native-cpu 2.7.1 (classifier linux-x86_64); "
-                    + "the native library is extracted into the DJL cache (~/.djl.ai or $DJL_CACHE_DIR), "
-                    + "which must be writable; nothing is downloaded (ai.djl.offline="
+                    + "pytorch-jni " + NativePlatform.PYTORCH_VERSION + "-0.35.1 and pytorch-native-cpu; "
+                    + NativePlatform.describeCurrent() + ". The native library is extracted into the DJL cache "
+                    + "(~/.djl.ai or $DJL_CACHE_DIR), which must be writable; nothing is downloaded (ai.djl.offline="
                     + System.getProperty("ai.djl.offline") + ")", e);
+        }
+        setTorchLogLevel();
+        return engine;
+    }
+
+    /** See the class comment; does nothing if SLF4J has already started (the setting is read once). */
+    private static void quietMissingSlf4jProvider() {
+        if (System.getProperty("slf4j.internal.verbosity") != null || System.getProperty("slf4j.provider") != null) {
+            return;
+        }
+        try {
+            // the class loader SLF4J itself searches for providers
+            ClassLoader loader = LoggerFactory.class.getClassLoader();
+            if (ServiceLoader.load(SLF4JServiceProvider.class, loader).stream().findAny().isEmpty()) {
+                System.setProperty("slf4j.internal.verbosity", "ERROR");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // a broken provider: SLF4J reports it itself
+        }
+    }
+
+    /**
+     * See the class comment. DJL reads ai.djl.util.cuda.fork when its CUDA helper class initialises:
+     * set, that class loads no CUDA library; cleared again at once, later GPU queries just find none
+     * (instead of forking a JVM to ask, which is what the property is for).
+     */
+    private static void skipCudaProbe() {
+        if (Boolean.getBoolean("usrnet.djl.cudaProbe") || System.getProperty("ai.djl.util.cuda.fork") != null
+                || !Boolean.getBoolean("ai.djl.offline") || !onlyCpuPyTorch()) {
+            return;
+        }
+        System.setProperty("ai.djl.util.cuda.fork", "true");
+        try {
+            Class.forName("ai.djl.util.cuda.CudaUtils", true, DjlRuntime.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // DJL changed: it probes as usual
+        } finally {
+            System.clearProperty("ai.djl.util.cuda.fork");
+        }
+    }
+
+    /** Whether every PyTorch native jar on the class path is a CPU build (and there is one). */
+    private static boolean onlyCpuPyTorch() {
+        try {
+            Enumeration<URL> jars = DjlRuntime.class.getClassLoader().getResources("native/lib/pytorch.properties");
+            boolean any = false;
+            while (jars.hasMoreElements()) {
+                Properties p = new Properties();
+                try (InputStream in = jars.nextElement().openStream()) {
+                    p.load(in);
+                }
+                if (!"cpu".equals(p.getProperty("flavor"))) {
+                    return false;
+                }
+                any = true;
+            }
+            return any;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Sets libtorch's C++ log level (see the class comment), once the native library is loaded. It is
+     * an exported variable of libc10, written through JNA (which DJL uses too); where that fails
+     * (JNA unavailable, another libtorch build) libtorch logs as it would. Synchronized: a caller
+     * returns only once the level is set, even while the preloading thread is setting it.
+     */
+    private static synchronized void setTorchLogLevel() {
+        if (torchLogSet) {
+            return;
+        }
+        torchLogSet = true;
+        Integer level = torchLogLevel(System.getenv("TORCH_CPP_LOG_LEVEL"));
+        if (level == null) {
+            return;
+        }
+        try {
+            Path c10 = Path.of(LibUtils.getLibtorchPath(), System.mapLibraryName("c10"));
+            NativeLibrary.getInstance(c10.toString()).getGlobalVariableAddress("FLAGS_caffe2_log_level").setInt(0, level);
+        } catch (RuntimeException | LinkageError e) {
+            // libtorch keeps its own level
+        }
+    }
+
+    /**
+     * The level for a TORCH_CPP_LOG_LEVEL value as libtorch itself parses it (package-private for its test).
+     *
+     * @return {@link #TORCH_LOG_ERROR} if unset, or null (leave libtorch alone) if not understood
+     */
+    static Integer torchLogLevel(String env) {
+        if (env == null || env.isBlank()) {
+            return TORCH_LOG_ERROR;
+        }
+        switch (env.strip().toUpperCase(Locale.ROOT)) {
+            case "0", "INFO":
+                return 0;
+            case "1", "WARNING":
+                return 1;
+            case "2", "ERROR":
+                return 2;
+            case "3", "FATAL":
+                return 3;
+            default:
+                return null;
         }
     }
 

@@ -10,13 +10,15 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.PeriodicExtension;
 import io.usrnet.hyper.HyperNetwork;
 import io.usrnet.hyper.Schedule;
+import io.usrnet.prior.DjlRuntime;
 import io.usrnet.prior.ResUNet;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The USRNet restorer: undoes a known degradation {@code y = (x ⊗ k)↓s + n} by the unfolded
@@ -39,12 +41,16 @@ import java.util.Objects;
  * property {@code ai.djl.offline=true} when absent.
  *
  * <p>Kernels: a kernel whose taps sum to a positive value other than 1 (by more than
- * {@link Kernel#SUM_TOLERANCE}) is normalised to sum 1 before use, and a {@link Level#WARNING}
- * "kernel sums to X, normalised to 1" is logged to the {@link System.Logger} named
+ * {@link Kernel#SUM_TOLERANCE}) is normalised to sum 1 before use, and a warning
+ * "kernel sums to X, normalised to 1" is logged to the SLF4J logger named
  * {@code io.usrnet.core.Restorer}; {@link #kernelFor(Kernel)} tells which kernel a call uses.
  */
 public final class Restorer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(Restorer.class.getName());
+    static {
+        DjlRuntime.ensureOffline(); // its SLF4J settings must come before the logger below
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
 
     private final ModelConfig config;
     private final HyperNetwork hyper;
@@ -154,7 +160,7 @@ public final class Restorer implements AutoCloseable {
         }
         Kernel used = kernelFor(kernel);
         if (used != kernel) {
-            LOG.log(Level.WARNING, normalisationMessage(kernel));
+            LOG.warn(normalisationMessage(kernel));
             kernel = used;
         }
         int tile = tileSize(lr.height(), lr.width(), scale, options); // a too small budget fails here, early

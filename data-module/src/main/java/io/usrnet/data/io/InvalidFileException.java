@@ -11,10 +11,19 @@ import java.nio.file.Path;
 public class InvalidFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param file the file
+     * @param problem what is wrong with it, e.g. "truncated: 12 of 40 bytes"
+     */
     public InvalidFileException(Path file, String problem) {
         super(file + ": " + problem);
     }
 
+    /**
+     * @param file the file
+     * @param problem what is wrong with it
+     * @param cause the error that revealed it
+     */
     public InvalidFileException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
     }
