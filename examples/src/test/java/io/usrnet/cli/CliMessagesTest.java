@@ -80,6 +80,8 @@ class CliMessagesTest extends WithSmallInputs {
                 .err()).contains("usrnet: warning: sigma 25.5 ");
 
         // eval warns for its largest noise level when it runs the usrnet method with the built-in model
+        // (before it finds that the folder holds no image)
+        Files.createDirectories(dir.resolve("no-images"));
         CliTestSupport.Run e = run("eval", "--images", dir.resolve("no-images"), "--kernels", k, "--scales", 2,
                 "--sigmas", "0,40", "--methods", "usrnet", "--out", dir.resolve("eval"));
         assertThat(e.err()).contains("usrnet: warning: sigma 40 ");
