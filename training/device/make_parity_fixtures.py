@@ -20,7 +20,7 @@ The network is the one of train_usrnet.py, which reproduces the original code's 
 in float64 (`train_usrnet.py --check-fixtures`). Any PyTorch works (CPU, float64); Debian's
 python3-torch 1.13 was used:
   apt-get install python3-torch
-  /usr/bin/python3 training/device/make_parity_fixtures.py usrnet-core/src/test/resources/parity
+  /usr/bin/python3 training/device/make_parity_fixtures.py test-data/parity
 """
 import json
 import os

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """End-to-end USRNet training on a GPU (PyTorch), the optional companion of `usrnet train`.
 
-The Java trainer (`./usrnet train`, io.usrnet.core.train) is the primary, tested path. This script
+The Java trainer (`./usrnet train`, io.usrnet.train) is the primary, tested path. This script
 trains the same architecture with the same recipe where a GPU is available, and reads and writes
 `.safetensors` in the original state_dict layout with the same metadata keys, so its output loads
 in the Java library unchanged (`Restorer.builder().weights(path)`).
 
-Recipe (issue 4, the same as io.usrnet.core.train.TrainingSampler):
+Recipe (issue 4, the same as io.usrnet.train.TrainingSampler):
   * random HR patches (default 96x96) of the training images under one of the 8 flips/rotations;
   * one scale s per batch, uniform in {1, 2, 3, 4};
   * 25x25 kernels: half anisotropic Gaussians (variances uniform in [0.6, 12], uniform angle,

@@ -1,6 +1,6 @@
 package io.usrnet.cli;
 
-import io.usrnet.core.eval.ContactSheet;
+import io.usrnet.eval.ContactSheet;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.data.Degradation;

@@ -1,17 +1,17 @@
 package io.usrnet.cli;
 
-import io.usrnet.core.eval.ContactSheet;
-import io.usrnet.core.eval.Evaluation;
-import io.usrnet.core.eval.EvaluationResult;
-import io.usrnet.core.eval.Method;
-import io.usrnet.core.eval.Progress;
-import io.usrnet.core.eval.Score;
-import io.usrnet.core.eval.Setting;
-import io.usrnet.core.eval.Table1Report;
+import io.usrnet.eval.ContactSheet;
+import io.usrnet.eval.Evaluation;
+import io.usrnet.eval.EvaluationResult;
+import io.usrnet.eval.Method;
+import io.usrnet.eval.Progress;
+import io.usrnet.eval.Score;
+import io.usrnet.eval.Setting;
+import io.usrnet.eval.Table1Report;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.core.io.KernelSpec;
-import io.usrnet.core.train.Trainer;
+import io.usrnet.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

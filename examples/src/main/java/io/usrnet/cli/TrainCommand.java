@@ -1,8 +1,8 @@
 package io.usrnet.cli;
 
-import io.usrnet.core.train.LearningRate;
-import io.usrnet.core.train.Trainer;
-import io.usrnet.core.train.TrainingConfig;
+import io.usrnet.train.LearningRate;
+import io.usrnet.train.Trainer;
+import io.usrnet.train.TrainingConfig;
 import io.usrnet.core.weights.ModelConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;

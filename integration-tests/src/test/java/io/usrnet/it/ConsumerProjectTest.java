@@ -55,6 +55,9 @@ class ConsumerProjectTest {
                 .noneMatch(j -> j.startsWith("slf4j-simple") || j.startsWith("slf4j-nop") || j.startsWith("logback")
                         || j.startsWith("slf4j-reload4j") || j.startsWith("slf4j-jdk14") || j.startsWith("log4j-slf4j"))
                 .noneMatch(j -> j.startsWith("junit") || j.startsWith("assertj") || j.startsWith("picocli"));
+        // the library alone: training, evaluation and the command line are modules of their own
+        assertThat(consumerClassPath).noneMatch(p -> p.contains("usrnet-train") || p.contains("usrnet-eval")
+                || p.contains("usrnet-examples") || p.contains("examples" + File.separator + "target"));
     }
 
     @Test

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * run on padded layouts that the built-in widths never reach (issue 11). Each case runs twice with
  * one engine thread and twice with two; every run must match, not just the first.
  *
- * <p>Fixtures: src/test/resources/parity, made by training/device/make_parity_fixtures.py (the
+ * <p>Fixtures: test-data/parity, made by training/device/make_parity_fixtures.py (the
  * weights are regenerated here from their seed by {@link io.usrnet.core.weights.ModelWeights#random}).
  */
 class ParityFixtureTest {

@@ -6,12 +6,11 @@ import com.google.gson.JsonParser;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The parity fixtures of issue 11 (src/test/resources/parity, made by
+ * The parity fixtures of issue 11 ({@code test-data/parity}, made by
  * training/device/make_parity_fixtures.py): their folder, manifest and models.
  */
 public final class ParityFixtures {
@@ -20,11 +19,7 @@ public final class ParityFixtures {
 
     /** The folder of the fixtures. */
     public static Path root() {
-        try {
-            return Path.of(ParityFixtures.class.getResource("/parity/manifest.json").toURI()).getParent();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestData.PARITY;
     }
 
     /** The cases of the manifest, by name ({@code restore/case00}, {@code train/case00}, ...). */

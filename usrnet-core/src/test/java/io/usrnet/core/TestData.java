@@ -15,6 +15,8 @@ public final class TestData {
     public static final Path WEIGHTS = FIXTURES.resolve("weights");
     /** The fixtures' {@code tiny} model (6 iterations) as .safetensors. */
     public static final Path TINY_WEIGHTS = WEIGHTS.resolve("tiny.safetensors");
+    /** The whole-restore and training parity fixtures of odd-width models ({@code test-data/parity}). */
+    public static final Path PARITY = folder("usrnet.testdata").resolve("parity");
     /** Trimmed copies of the public data sets ({@code test-data/data}: kernels, eval crops, train). */
     public static final Path DATA = folder("usrnet.testdata").resolve("data");
     /** The quick start's files ({@code samples/}): Set5 butterfly.png and the paper's kernels_12.mat. */

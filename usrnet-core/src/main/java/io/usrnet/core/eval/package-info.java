@@ -1,6 +1,0 @@
-/**
- * The Table-1 evaluation harness: {@link io.usrnet.core.eval.Evaluation} degrades HR images as
- * PROTOCOL.md §2 prescribes, restores them with USRNet and baselines, and scores them;
- * {@link io.usrnet.core.eval.Table1Report} writes the table and the per-image CSV.
- */
-package io.usrnet.core.eval;

@@ -1,0 +1,52 @@
+package io.usrnet.eval;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** A restoration method compared by an {@link Evaluation}. */
+public enum Method {
+    /** The USRNet network ({@link io.usrnet.core.Restorer}) with the evaluation's weights. */
+    USRNET("usrnet"),
+    /** Nearest-neighbour upsampling of the degraded image (the network's initial estimate). */
+    NEAREST("nearest"),
+    /** Plain bicubic interpolation of the degraded image, see {@link Bicubic}. */
+    BICUBIC("bicubic"),
+    /**
+     * One closed-form data step ({@link io.usrnet.data.DataStep}) from the nearest-neighbour
+     * upsampling, with the evaluation's fixed α ({@link Evaluation.Builder#dataStepAlpha}).
+     */
+    DATA_STEP("data-step");
+
+    private final String id;
+
+    Method(String id) {
+        this.id = id;
+    }
+
+    /** The name used on the command line and in reports, e.g. {@code data-step}. */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * The method with the given {@link #id()} (case-insensitive).
+     *
+     * @throws IllegalArgumentException if no method has that name (the message lists the valid ones)
+     */
+    public static Method parse(String name) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        for (Method m : values()) {
+            if (m.id.equals(n)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown method '" + name.trim() + "'; known: "
+                + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

@@ -1,0 +1,53 @@
+package io.usrnet.train;
+
+import ai.djl.nn.Parameter;
+import io.usrnet.prior.DjlRuntime;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** Copies flat float values into and out of named DJL parameters. */
+final class ParameterValues {
+    private ParameterValues() {
+    }
+
+    /** Validates all values first, then writes them with autograd off. */
+    static void set(Map<String, Parameter> parameters, Map<String, float[]> values, String what) {
+        for (Map.Entry<String, float[]> e : values.entrySet()) {
+            Parameter p = parameters.get(e.getKey());
+            if (p == null) {
+                throw new IllegalArgumentException("unknown " + what + " parameter '" + e.getKey() + "'");
+            }
+            if (!p.isInitialized()) {
+                throw new IllegalStateException("initialize the block before setting parameter values");
+            }
+            Objects.requireNonNull(e.getValue(), e.getKey());
+            if (p.getArray().size() != e.getValue().length) {
+                throw new IllegalArgumentException(what + " parameter '" + e.getKey() + "' has "
+                        + p.getArray().size() + " values (shape " + p.getArray().getShape() + "), got "
+                        + e.getValue().length);
+            }
+        }
+        boolean grad = DjlRuntime.setGradMode(false);
+        try {
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                parameters.get(e.getKey()).getArray().set(FloatBuffer.wrap(e.getValue()));
+            }
+        } finally {
+            DjlRuntime.setGradMode(grad);
+        }
+    }
+
+    /** The current values, in map order. */
+    static Map<String, float[]> get(Map<String, Parameter> parameters) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            if (!e.getValue().isInitialized()) {
+                throw new IllegalStateException("the block is not initialized");
+            }
+            out.put(e.getKey(), e.getValue().getArray().toFloatArray());
+        }
+        return out;
+    }
+}
