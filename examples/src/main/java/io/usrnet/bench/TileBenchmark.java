@@ -10,6 +10,7 @@ import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
+import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -37,7 +38,7 @@ public final class TileBenchmark {
      * @param args HR size, tile size or memory budget, optional iteration count (default all),
      *     optional model ({@code full}, default, or {@code tiny})
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         if (args.length < 2) {
             throw new IllegalArgumentException("usage: bench large SIZE TILE|BUDGET [ITERATIONS] [full|tiny]");
         }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The restore benchmark's split of a restoration's time: parts inside the call, never a negative rest. */
 class RestoreBenchmarkTest {
     @Test
-    void partsAreMeasuredInsideTheCallSoTheRestIsNeverNegative() {
+    void partsAreMeasuredInsideTheCallSoTheRestIsNeverNegative() throws Exception {
         Image lr = BenchInputs.randomImage(3, 16, 16, 1);
         List<RestoreBenchmark.Split> runs = new ArrayList<>();
         try (Restorer restorer = Restorer.builder().weights(ModelWeights.random(ModelConfig.usrnetTiny(), 3)).build()) {

@@ -93,11 +93,23 @@ public final class RestoreOptions {
         return maxMemoryBytes;
     }
 
-    /** These options with another boundary handling. */
-    public RestoreOptions withBoundary(Boundary b) {
-        return builder().schedule(schedule).iterations(iterations).listener(listener).progress(progress)
-                .stageListener(stages).tileSize(tileSize)
-                .maxMemoryBytes(maxMemoryBytes).boundary(b).build();
+    /**
+     * A builder that starts from these options, to derive others:
+     * {@code options.toBuilder().boundary(Boundary.SMOOTH).build()}.
+     *
+     * @return a new builder holding every value of these options
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.schedule = schedule;
+        b.iterations = iterations;
+        b.listener = listener;
+        b.progress = progress;
+        b.stages = stages;
+        b.boundary = boundary;
+        b.tileSize = tileSize;
+        b.maxMemoryBytes = maxMemoryBytes;
+        return b;
     }
 
     /** Builder of {@link RestoreOptions}. */

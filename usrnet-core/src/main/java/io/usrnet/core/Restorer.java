@@ -166,7 +166,7 @@ public final class Restorer implements AutoCloseable {
         int tile = tileSize(lr.height(), lr.width(), scale, options); // a too small budget fails here, early
         if (options.boundary() == Boundary.SMOOTH) {
             Image padded = PeriodicExtension.extendLr(lr, scale);
-            Image out = restore(padded, kernel, scale, sigma255, options.withBoundary(Boundary.PERIODIC));
+            Image out = restore(padded, kernel, scale, sigma255, options.toBuilder().boundary(Boundary.PERIODIC).build());
             return PeriodicExtension.crop(out, scale * lr.height(), scale * lr.width());
         }
         Schedule schedule = options.schedule().orElseGet(() -> hyper.schedule(sigma255, scale));
@@ -277,38 +277,47 @@ public final class Restorer implements AutoCloseable {
         return Image.wrap(1, rgb.height(), rgb.width(), g);
     }
 
-    /** Builder of {@link Restorer}. */
+    /**
+     * Builder of {@link Restorer}. Its setters only record what they are given; files are read and
+     * native memory is taken by {@link #build()}.
+     */
     public static final class Builder {
+        private Path weightsFile;
         private ModelWeights weights;
 
         private Builder() {
         }
 
         /**
-         * Loads the model from a weights file: {@code .safetensors} (ours) or the original PyTorch
-         * {@code .pth} state_dict (read safely: nothing in the file is executed).
-         *
-         * @throws IOException if the file is missing, unreadable, corrupt or not a USRNet model
+         * The model of a weights file: {@code .safetensors} (ours) or the original PyTorch
+         * {@code .pth} state_dict (read safely: nothing in the file is executed). The file is read
+         * by {@link #build()}. Replaces weights given before.
          */
-        public Builder weights(Path file) throws IOException {
-            this.weights = ModelWeights.read(file);
+        public Builder weights(Path file) {
+            this.weightsFile = Objects.requireNonNull(file, "file");
+            this.weights = null;
             return this;
         }
 
-        /** Uses already loaded weights. */
+        /** Uses already loaded weights. Replaces a file given before. */
         public Builder weights(ModelWeights weights) {
             this.weights = Objects.requireNonNull(weights, "weights");
+            this.weightsFile = null;
             return this;
         }
 
         /**
-         * Builds the restorer (loads the prior's weights into native memory): the given weights, or
-         * the built-in model when none were given.
+         * Builds the restorer: reads the weights file if one was given, and loads the prior's
+         * weights into native memory; the built-in model when no weights were given.
          *
+         * @throws IOException           if the weights file is missing, unreadable, corrupt or not
+         *                               a USRNet model
          * @throws IllegalStateException if the engine cannot start
          */
-        public Restorer build() {
-            return new Restorer(weights != null ? weights : ModelWeights.builtIn());
+        public Restorer build() throws IOException {
+            ModelWeights w = weightsFile != null ? ModelWeights.read(weightsFile)
+                    : weights != null ? weights : ModelWeights.builtIn();
+            return new Restorer(w);
         }
     }
 }

@@ -133,7 +133,7 @@ class MemoryModelTest {
         RestoreOptions o = RestoreOptions.builder().maxMemoryBytes(2L << 30).build();
         assertThat(o.maxMemoryBytes()).isEqualTo(2L << 30);
         assertThat(o.tileSize()).isZero();
-        assertThat(o.withBoundary(Boundary.SMOOTH).maxMemoryBytes()).isEqualTo(2L << 30);
+        assertThat(o.toBuilder().boundary(Boundary.SMOOTH).build().maxMemoryBytes()).isEqualTo(2L << 30);
         assertThat(RestoreOptions.defaults().maxMemoryBytes()).isZero();
         assertThatThrownBy(() -> RestoreOptions.builder().tileSize(256).maxMemoryBytes(1L << 30).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alternatives");

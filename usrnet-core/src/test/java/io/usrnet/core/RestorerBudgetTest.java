@@ -88,6 +88,6 @@ class RestorerBudgetTest {
         restorer.restore(random(12, 10), K, 2, 2.55, o);
         assertThat(seen).containsExactly("1/3", "2/3", "3/3");
         assertThat(listened).containsExactly(1, 2, 3);
-        assertThat(o.withBoundary(Boundary.SMOOTH).progress()).isPresent();
+        assertThat(o.toBuilder().boundary(Boundary.SMOOTH).build().progress()).isPresent();
     }
 }
