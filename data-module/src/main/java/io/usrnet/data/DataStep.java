@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <pre>  z = argmin_z ‖(z ⊗ k)↓s − y‖² + α‖z − x‖²</pre>
  *
  * <p>where ⊗ is circular 2-D convolution (kernel centre at (⌊kh/2⌋, ⌊kw/2⌋), see
- * {@link Degradation#blur}) and ↓s keeps the upper-left pixel of every s×s block. Each channel is
+ * {@link Degradations#blur}) and ↓s keeps the upper-left pixel of every s×s block. Each channel is
  * solved independently with the same kernel and α. The high-resolution size is H = s·h, W = s·w
  * for an h×w input y; any sizes (not only powers of two), channel counts, scales s ≥ 1 and kernels
  * up to H×W (odd, even, non-square, off-centre, negative or zero-sum taps) are supported.
@@ -232,7 +232,7 @@ public final class DataStep {
             estimate = x == null ? null : PeriodicExtension.extend(x, scale * lr.height(), scale * lr.width());
         }
         DataStep step = prepare(kernel, scale, lr);
-        Image z = step.step(estimate == null ? Degradation.upsampleNearest(lr, scale) : estimate, alpha);
+        Image z = step.step(estimate == null ? Degradations.upsampleNearest(lr, scale) : estimate, alpha);
         return PeriodicExtension.crop(z, scale * y.height(), scale * y.width());
     }
 

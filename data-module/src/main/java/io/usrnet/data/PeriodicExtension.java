@@ -64,8 +64,8 @@ public final class PeriodicExtension {
         Objects.requireNonNull(lr, "lr");
         int hp = paddedHr(lr.height(), scale);
         int wp = paddedHr(lr.width(), scale);
-        Image up = Degradation.upsampleNearest(lr, scale);
-        return Degradation.decimate(extend(up, hp, wp), scale);
+        Image up = Degradations.upsampleNearest(lr, scale);
+        return Degradations.decimate(extend(up, hp, wp), scale);
     }
 
     /**
@@ -114,7 +114,7 @@ public final class PeriodicExtension {
      * @throws IllegalArgumentException if the block is empty or larger than x
      */
     public static Image crop(Image x, int height, int width) {
-        return Degradation.crop(x, 0, 0, height, width);
+        return Degradations.crop(x, 0, 0, height, width);
     }
 
     /** Step 1: rows h..H−1 of columns 0..w−1, between row h−1 and row 0; ends interpolated linearly. */

@@ -145,8 +145,8 @@ class BoundaryExtensionTest {
     void reflectBlurMatchesCircularBlurInsideAndMirrorsAtEdges() {
         Image x = Fixtures.random(2, 30, 26, 3);
         Kernel k = Kernels.gaussian(7, 1.2);
-        Image reflect = Degradation.blurReflect(x, k);
-        Image wrap = Degradation.blur(x, k);
+        Image reflect = Degradations.blurReflect(x, k);
+        Image wrap = Degradations.blur(x, k);
         for (int c = 0; c < 2; c++) {
             for (int i = 3; i < 27; i++) {
                 for (int j = 3; j < 23; j++) {
@@ -154,7 +154,7 @@ class BoundaryExtensionTest {
                 }
             }
         }
-        assertThat(Degradation.blurReflect(x, Kernel.delta())).isEqualTo(x);
+        assertThat(Degradations.blurReflect(x, Kernel.delta())).isEqualTo(x);
         assertThat(reflect.maxAbsDifference(wrap)).isGreaterThan(1e-3);
     }
 
@@ -163,10 +163,10 @@ class BoundaryExtensionTest {
         int s = 2;
         Image hr = smooth(1, 64, 64);
         Kernel k = Kernels.gaussian(9, 1.5);
-        Image y = Degradation.decimate(Degradation.blurReflect(hr, k), s);
+        Image y = Degradations.decimate(Degradations.blurReflect(hr, k), s);
         Image periodic = DataStep.solve(k, s, y, null, 0.01, Boundary.PERIODIC);
         Image smooth = DataStep.solve(k, s, y, null, 0.01, Boundary.SMOOTH);
-        assertThat(periodic).isEqualTo(DataStep.prepare(k, s, y).step(Degradation.upsampleNearest(y, s), 0.01));
+        assertThat(periodic).isEqualTo(DataStep.prepare(k, s, y).step(Degradations.upsampleNearest(y, s), 0.01));
         assertThat(smooth.height()).isEqualTo(64);
         assertThat(smooth.width()).isEqualTo(64);
         double borderPeriodic = borderRmse(periodic, hr, 8);

@@ -153,7 +153,7 @@ class DataStepTest {
         double[] alphaBeta = Fixtures.manifestArray(key, "alpha_beta");
         int n = alphaBeta.length / 2;
         DataStep d = DataStep.prepare(k, sf, lr);
-        Image x = Degradation.upsampleNearest(lr, sf);
+        Image x = Degradations.upsampleNearest(lr, sf);
         for (int i = 1; i <= n; i++) {
             Image z = d.step(x, alphaBeta[i - 1]);
             assertThat(z.maxAbsDifference(Fixtures.image(dir.resolve("z" + i + ".npy"))))

@@ -4,7 +4,7 @@ import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.data.Boundary;
 import io.usrnet.data.DataStep;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 /**
  * Measures {@link Boundary#PERIODIC} against {@link Boundary#SMOOTH} on real images: centre crops of
  * every 8th image of a directory (CBSD68), blurred with a <em>non-circular</em> (mirror-reflect)
- * convolution ({@link Degradation#blurReflect}), decimated by s = 2 and 4, σ = 0, restored by one
+ * convolution ({@link Degradations#blurReflect}), decimated by s = 2 and 4, σ = 0, restored by one
  * learning-free data step ({@link DataStep#solve}, α fixed, x = nearest upsampling). Prints the mean
  * PSNR (RGB, 8-bit, {@link Metrics#psnr}) of the whole image, of the border band (outer
  * {@value #BAND} px) and of the interior; a circular-blur control shows what smooth costs when the
@@ -66,8 +66,8 @@ public final class BoundaryBenchmark {
                 double[][] sums = new double[2][3];
                 for (Path f : files) {
                     Image hr = centreCrop(ImageFiles.read(f).color(), crop);
-                    Image blurred = reflect ? Degradation.blurReflect(hr, k) : Degradation.blur(hr, k);
-                    Image y = Degradation.decimate(blurred, s);
+                    Image blurred = reflect ? Degradations.blurReflect(hr, k) : Degradations.blur(hr, k);
+                    Image y = Degradations.decimate(blurred, s);
                     for (Boundary b : Boundary.values()) {
                         double[] m = measure(DataStep.solve(k, s, y, null, alpha, b), hr);
                         for (int i = 0; i < 3; i++) {
@@ -99,6 +99,6 @@ public final class BoundaryBenchmark {
     }
 
     private static Image centreCrop(Image x, int size) {
-        return Degradation.crop(x, (x.height() - size) / 2, (x.width() - size) / 2, size, size);
+        return Degradations.crop(x, (x.height() - size) / 2, (x.width() - size) / 2, size, size);
     }
 }

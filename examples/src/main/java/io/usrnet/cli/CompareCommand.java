@@ -3,7 +3,7 @@ package io.usrnet.cli;
 import io.usrnet.eval.ContactSheet;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.metrics.Metrics;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (hr.height() > height || hr.width() > width) {
             out.printf(Locale.ROOT, "reference cropped to its top-left %d×%d%n", height, width);
-            hr = Degradation.crop(hr, 0, 0, height, width);
+            hr = Degradations.crop(hr, 0, 0, height, width);
         }
         out.printf(Locale.ROOT, "PSNR against %s (RGB, border %d):%n", reference, border);
         List<Image> panels = new ArrayList<>();
@@ -79,7 +79,7 @@ final class CompareCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(images.get(i) + " (" + img.height() + "×" + img.width()
                         + ") is not the images' size " + height + "×" + width + " divided by an integer");
             }
-            Image shown = s == 1 ? img : Degradation.upsampleNearest(img, s);
+            Image shown = s == 1 ? img : Degradations.upsampleNearest(img, s);
             if (shown.channels() != hr.channels()) {
                 throw new IllegalArgumentException(images.get(i) + " has " + shown.channels()
                         + " channel(s), the reference " + hr.channels());

@@ -2,7 +2,7 @@ package io.usrnet.cli;
 
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.nio.file.Path;
@@ -60,9 +60,9 @@ final class DegradeCommand implements Callable<Integer> {
         ImageData hr = ImageFiles.read(input);
         Kernel k = degradation.kernel();
         Image blurred = protocol == Protocol.table1
-                ? Degradation.table1(hr.color(), k, scale)
-                : Degradation.decimate(Degradation.blur(hr.color(), k), scale);
-        Image lr = sigma > 0 ? Degradation.addGaussianNoise(blurred, sigma, seed) : blurred;
+                ? Degradations.table1(hr.color(), k, scale)
+                : Degradations.decimate(Degradations.blur(hr.color(), k), scale);
+        Image lr = sigma > 0 ? Degradations.addGaussianNoise(blurred, sigma, seed) : blurred;
         CliText.write(output, CliText.forOutput(output, lr, null, hr.format()), quiet,
                 spec.commandLine().getErr());
         return 0;

@@ -6,7 +6,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.prior.Tiling;
@@ -155,7 +155,7 @@ final class RestoreCommand implements Callable<Integer> {
             });
         }
         Image hr = restorer.restore(lr.color(), k, degradation.scale(), sigma, options.build());
-        Image alpha = lr.hasAlpha() ? Degradation.upsampleNearest(lr.alpha(), degradation.scale()) : null;
+        Image alpha = lr.hasAlpha() ? Degradations.upsampleNearest(lr.alpha(), degradation.scale()) : null;
         return new Restored(hr, alpha, lr, t0);
     }
 

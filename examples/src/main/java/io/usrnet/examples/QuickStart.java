@@ -5,7 +5,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.DataStep;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
@@ -37,14 +37,14 @@ public final class QuickStart {
             System.err.println("usage: QuickStart HR.png KERNEL_SPEC OUT_DIR [WEIGHTS]");
             System.exit(2);
         }
-        Image hr = Degradation.modcrop(ImageFiles.readImage(Path.of(args[0])), 4);
+        Image hr = Degradations.modcrop(ImageFiles.readImage(Path.of(args[0])), 4);
         Kernel k = KernelFiles.read(args[1]);
         Path out = Path.of(args[2]);
 
         // the physics alone (data-module, no DJL): degrade, then one closed-form data step
-        Image lr = Degradation.degrade(hr, k, 4, 2.55, 0);
+        Image lr = Degradations.degrade(hr, k, 4, 2.55, 0);
         DataStep step = DataStep.prepare(k, 4, lr);
-        Image z = step.step(Degradation.upsampleNearest(lr, 4), 0.01);
+        Image z = step.step(Degradations.upsampleNearest(lr, 4), 0.01);
         ImageFiles.write(out.resolve("lr.png"), lr);
         ImageFiles.write(out.resolve("data_step.png"), z);
 

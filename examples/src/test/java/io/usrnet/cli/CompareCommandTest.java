@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.metrics.Metrics;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class CompareCommandTest {
         assertThat(c.err()).isEmpty();
 
         Image hr = ImageFiles.readImage(BUTTERFLY);
-        Image up = Degradation.upsampleNearest(ImageFiles.readImage(lr), 4);
+        Image up = Degradations.upsampleNearest(ImageFiles.readImage(lr), 4);
         Image restored = ImageFiles.readImage(sr);
         Matcher m = DB.matcher(c.out());
         assertThat(m.find()).as(c.out()).isTrue();
@@ -82,9 +82,9 @@ class CompareCommandTest {
     void borderAndCroppedReferenceAndNoPicture(@TempDir Path dir) throws IOException {
         Image hr = ImageFiles.readImage(BUTTERFLY);
         Path part = dir.resolve("part.png");
-        ImageFiles.write(part, Degradation.crop(hr, 0, 0, 240, 248)); // a perfect copy of the top-left
+        ImageFiles.write(part, Degradations.crop(hr, 0, 0, 240, 248)); // a perfect copy of the top-left
         Path noisy = dir.resolve("noisy.png");
-        Image n = Degradation.addGaussianNoise(Degradation.crop(hr, 0, 0, 240, 248), 10, 1);
+        Image n = Degradations.addGaussianNoise(Degradations.crop(hr, 0, 0, 240, 248), 10, 1);
         ImageFiles.write(noisy, n);
         CliTestSupport.Run c = run("compare", "--reference", BUTTERFLY, "--border", 8, noisy, part);
         assertThat(c.exitCode()).as(c.err()).isZero();
@@ -93,7 +93,7 @@ class CompareCommandTest {
                 .doesNotContain("wrote");
         Matcher m = DB.matcher(c.out());
         assertThat(m.find()).isTrue();
-        Image cropped = Degradation.crop(hr, 0, 0, 240, 248);
+        Image cropped = Degradations.crop(hr, 0, 0, 240, 248);
         assertThat(Double.parseDouble(m.group(1)))
                 .isCloseTo(Metrics.psnr(ImageFiles.readImage(noisy), cropped, 8), within(0.005));
     }
@@ -102,9 +102,9 @@ class CompareCommandTest {
     void badInputsFailWithOneLine(@TempDir Path dir) throws IOException {
         Image hr = ImageFiles.readImage(BUTTERFLY);
         Path odd = dir.resolve("odd.png");
-        ImageFiles.write(odd, Degradation.crop(hr, 0, 0, 100, 100));
+        ImageFiles.write(odd, Degradations.crop(hr, 0, 0, 100, 100));
         Path small = dir.resolve("small.png");
-        ImageFiles.write(small, Degradation.crop(hr, 0, 0, 30, 30));
+        ImageFiles.write(small, Degradations.crop(hr, 0, 0, 30, 30));
         Path grey = dir.resolve("grey.png");
         ImageFiles.write(grey, Image.zeros(1, 100, 100));
         Path out = dir.resolve("side.png");

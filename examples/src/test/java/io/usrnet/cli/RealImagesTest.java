@@ -10,7 +10,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.SampleFormat;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.io.NpyArray;
 import io.usrnet.prior.DjlRuntime;
@@ -117,7 +117,7 @@ class RealImagesTest {
         ImageData read = ImageFiles.read(dir.resolve("sr_rgba.png"));
         assertThat(read.format()).isEqualTo(SampleFormat.UINT8);
         assertThat(read.color().channels()).isEqualTo(3);
-        assertThat(read.alpha()).isEqualTo(Degradation.upsampleNearest(ImageFiles.read(dir.resolve("rgba.png"))
+        assertThat(read.alpha()).isEqualTo(Degradations.upsampleNearest(ImageFiles.read(dir.resolve("rgba.png"))
                 .alpha(), 2));
         assertThat(read.alpha().get(0, 47, 47)).isEqualTo(alpha.get(0, 23, 23));
     }

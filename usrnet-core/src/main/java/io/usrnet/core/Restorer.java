@@ -4,7 +4,7 @@ import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Boundary;
 import io.usrnet.data.DataStep;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.PeriodicExtension;
@@ -182,7 +182,7 @@ public final class Restorer implements AutoCloseable {
         int c = y.channels();
         int h = data.hrHeight();
         int w = data.hrWidth();
-        float[] x = Degradation.upsampleNearest(y, scale).toArray();
+        float[] x = Degradations.upsampleNearest(y, scale).toArray();
         float[] z = new float[x.length];
         IterationListener listener = options.listener().orElse(null);
         ProgressListener progress = options.progress().orElse(null);

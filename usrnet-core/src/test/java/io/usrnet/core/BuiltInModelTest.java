@@ -7,7 +7,7 @@ import io.usrnet.core.io.KernelFiles;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
@@ -39,7 +39,7 @@ class BuiltInModelTest {
      */
     @Test
     void restoresFarBetterThanNearestNeighbour() throws IOException {
-        Image hr = Degradation.crop(ImageFiles.readImage(TestData.SAMPLES.resolve("butterfly.png")), 40, 40, 144, 144);
+        Image hr = Degradations.crop(ImageFiles.readImage(TestData.SAMPLES.resolve("butterfly.png")), 40, 40, 144, 144);
         try (Restorer restorer = Restorer.builder().build()) {
             assertGain(restorer, hr, kernel(3), 2, 0, 29.5, 9.0);
             assertGain(restorer, hr, kernel(12), 3, 2.55, 25.0, 9.0);
@@ -48,12 +48,12 @@ class BuiltInModelTest {
 
     private static void assertGain(Restorer restorer, Image hr, Kernel k, int s, double sigma, double minDb,
             double minGainDb) {
-        Image lr = Degradation.table1(hr, k, s);
+        Image lr = Degradations.table1(hr, k, s);
         if (sigma > 0) {
-            lr = Degradation.addGaussianNoise(lr, sigma, 7);
+            lr = Degradations.addGaussianNoise(lr, sigma, 7);
         }
         double ours = Metrics.psnr(restorer.restore(lr, k, s, sigma), hr, s * s);
-        double nearest = Metrics.psnr(Degradation.upsampleNearest(lr, s), hr, s * s);
+        double nearest = Metrics.psnr(Degradations.upsampleNearest(lr, s), hr, s * s);
         String what = String.format("x%d sigma %s: ours %.2f dB, nearest %.2f dB", s, sigma, ours, nearest);
         assertThat(ours).as(what).isGreaterThan(minDb);
         assertThat(ours - nearest).as(what).isGreaterThan(minGainDb);

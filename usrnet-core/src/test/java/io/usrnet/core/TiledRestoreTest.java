@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.usrnet.core.metrics.Metrics;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -58,7 +58,7 @@ class TiledRestoreTest {
         int iterations = full ? 0 : 1;
         Image hr = scene(1024, width);
         Kernel k = Kernels.gaussian(25, 1.6);
-        Image lr = Degradation.degrade(hr, k, 4, 2.55, 3);
+        Image lr = Degradations.degrade(hr, k, 4, 2.55, 3);
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations);
         Image whole = restorer.restore(lr, k, 4, 2.55, options.build());
         Image tiled = restorer.restore(lr, k, 4, 2.55, options.tileSize(256).build());
@@ -81,7 +81,7 @@ class TiledRestoreTest {
     void aTileAsLargeAsTheImageGivesTheIdenticalResult() {
         Image hr = scene(192, 160);
         Kernel k = Kernels.gaussian(25, 1.6);
-        Image lr = Degradation.degrade(hr, k, 4, 2.55, 3);
+        Image lr = Degradations.degrade(hr, k, 4, 2.55, 3);
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(2);
         Image whole = restorer.restore(lr, k, 4, 2.55, options.build());
         Image tiled = restorer.restore(lr, k, 4, 2.55, options.tileSize(192).build());

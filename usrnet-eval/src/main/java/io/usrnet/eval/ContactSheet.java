@@ -1,6 +1,6 @@
 package io.usrnet.eval;
 
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class ContactSheet implements Consumer<Sample> {
             Sample s = samples.get(r);
             Image ref = s.reference();
             List<Image> panels = new ArrayList<>();
-            panels.add(Degradation.upsampleNearest(s.lr(), s.setting().scale()));
+            panels.add(Degradations.upsampleNearest(s.lr(), s.setting().scale()));
             s.outputs().forEach((m, img) -> {
                 if (m != Method.NEAREST) {
                     panels.add(img);
@@ -96,7 +96,7 @@ public final class ContactSheet implements Consumer<Sample> {
             int top = (ref.height() - side) / 2;
             int left = (ref.width() - side) / 2;
             for (int c = 0; c < panels.size(); c++) {
-                paste(Degradation.crop(panels.get(c), top, left, side, side), v, height, width,
+                paste(Degradations.crop(panels.get(c), top, left, side, side), v, height, width,
                         GAP + r * (side + GAP), GAP + c * (side + GAP));
             }
         }

@@ -5,7 +5,7 @@ import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.data.DataStep;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
@@ -28,10 +28,10 @@ import java.util.stream.Stream;
  * <p>For every image, setting and kernel:
  * <ol>
  * <li>the HR image is read; a grey image becomes RGB with R = G = B (as the reference reads it);
- * <li>the LR image is {@link Degradation#table1}: crop to a multiple of lcm(s, 8), blur of the
+ * <li>the LR image is {@link Degradations#table1}: crop to a multiple of lcm(s, 8), blur of the
  *     8-bit image truncated to 8 bits, upper-left decimation by s;
  * <li>for σ &gt; 0, Gaussian noise of standard deviation σ/255 is added with
- *     {@link Degradation#addGaussianNoise} and the seed {@link #noiseSeed}; σ = 0 adds none;
+ *     {@link Degradations#addGaussianNoise} and the seed {@link #noiseSeed}; σ = 0 adds none;
  * <li>every method restores the LR image (the network receives the true σ);
  * <li>the result is compared with the cropped HR image on 8 bits (clamp, ×255, round) by
  *     {@link Metrics}: RGB PSNR with a border of s² (the Table-1 number), Y-PSNR and SSIM with a
@@ -113,13 +113,13 @@ public final class Evaluation {
     }
 
     /**
-     * The LR image of one item: {@link Degradation#table1} plus seeded noise for σ &gt; 0.
+     * The LR image of one item: {@link Degradations#table1} plus seeded noise for σ &gt; 0.
      *
      * @param hr 8-bit valued RGB (or grey) image
      */
     public static Image degrade(Image hr, Kernel kernel, Setting setting, long seed) {
-        Image lr = Degradation.table1(hr, kernel, setting.scale());
-        return setting.sigma255() > 0 ? Degradation.addGaussianNoise(lr, setting.sigma255(), seed) : lr;
+        Image lr = Degradations.table1(hr, kernel, setting.scale());
+        return setting.sigma255() > 0 ? Degradations.addGaussianNoise(lr, setting.sigma255(), seed) : lr;
     }
 
     private Restorer restorer() throws IOException {
@@ -149,7 +149,7 @@ public final class Evaluation {
                 Image hr = asRgb(ImageFiles.readImage(file));
                 for (Setting setting : settings) {
                     int s = setting.scale();
-                    Image reference = Degradation.table1Crop(hr, s);
+                    Image reference = Degradations.table1Crop(hr, s);
                     for (Map.Entry<Integer, Kernel> e : kernels.entrySet()) {
                         int k = e.getKey();
                         Image lr = degrade(hr, e.getValue(), setting, noiseSeed(name, k, setting));
@@ -181,9 +181,9 @@ public final class Evaluation {
         int s = setting.scale();
         return switch (m) {
             case USRNET -> restorer.restore(lr, k, s, setting.sigma255());
-            case NEAREST -> Degradation.upsampleNearest(lr, s);
+            case NEAREST -> Degradations.upsampleNearest(lr, s);
             case BICUBIC -> Bicubic.upsample(lr, s);
-            case DATA_STEP -> DataStep.prepare(k, s, lr).step(Degradation.upsampleNearest(lr, s), dataStepAlpha);
+            case DATA_STEP -> DataStep.prepare(k, s, lr).step(Degradations.upsampleNearest(lr, s), dataStepAlpha);
         };
     }
 

@@ -8,7 +8,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.data.DataStep;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
@@ -62,16 +62,16 @@ class EvaluationTest {
             }
             int s = sc.setting().scale();
             Kernel k = kernels.get(sc.kernel() - 1);
-            Image y = Degradation.table1(hr, k, s);
+            Image y = Degradations.table1(hr, k, s);
             if (sc.setting().sigma255() > 0) {
-                y = Degradation.addGaussianNoise(y, 7.65, Evaluation.noiseSeed(sc.image(), sc.kernel(), sc.setting()));
-                assertThat(y.maxAbsDifference(Degradation.table1(hr, k, s))).isGreaterThan(0.02);
+                y = Degradations.addGaussianNoise(y, 7.65, Evaluation.noiseSeed(sc.image(), sc.kernel(), sc.setting()));
+                assertThat(y.maxAbsDifference(Degradations.table1(hr, k, s))).isGreaterThan(0.02);
             }
-            Image ref = Degradation.modcrop(hr, s == 3 ? 24 : 8);
+            Image ref = Degradations.modcrop(hr, s == 3 ? 24 : 8);
             Image out = switch (sc.method()) {
-                case NEAREST -> Degradation.upsampleNearest(y, s);
+                case NEAREST -> Degradations.upsampleNearest(y, s);
                 case BICUBIC -> Bicubic.upsample(y, s);
-                case DATA_STEP -> DataStep.prepare(k, s, y).step(Degradation.upsampleNearest(y, s), 0.01);
+                case DATA_STEP -> DataStep.prepare(k, s, y).step(Degradations.upsampleNearest(y, s), 0.01);
                 default -> throw new AssertionError(sc.method());
             };
             assertThat(out.height()).isEqualTo(ref.height());
@@ -112,9 +112,9 @@ class EvaluationTest {
         Image hr = ImageFiles.readImage(images.get(0));
         Image out;
         try (Restorer restorer = Restorer.builder().weights(EvalFixtures.TINY_WEIGHTS).build()) {
-            out = restorer.restore(Degradation.table1(hr, kernels.get(0), 2), kernels.get(0), 2, 0);
+            out = restorer.restore(Degradations.table1(hr, kernels.get(0), 2), kernels.get(0), 2, 0);
         }
-        double expected = Metrics.psnr(out, Degradation.modcrop(hr, 8), 4);
+        double expected = Metrics.psnr(out, Degradations.modcrop(hr, 8), 4);
         assertThat(r.scores().get(0).psnr()).isEqualTo(expected);
         assertThat(expected).isFinite().isBetween(3.0, 40.0); // random weights: low, dark output
     }

@@ -14,7 +14,7 @@ import io.usrnet.core.metrics.Metrics;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.core.weights.SafeTensors;
 import io.usrnet.core.weights.StateDict;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.InvalidFileException;
@@ -458,8 +458,8 @@ public final class Trainer implements AutoCloseable {
             int scale = scales[i % scales.length];
             Kernel k = sampler.kernel(rnd, scale);
             double sigma = VALIDATION_SIGMAS255[i % VALIDATION_SIGMAS255.length];
-            Image lr = Degradation.degrade(hr, k, scale, sigma, rnd.nextLong());
-            Image noisy = Degradation.addGaussianNoise(hr, VALIDATION_DENOISE_SIGMA255, rnd.nextLong());
+            Image lr = Degradations.degrade(hr, k, scale, sigma, rnd.nextLong());
+            Image noisy = Degradations.addGaussianNoise(hr, VALIDATION_DENOISE_SIGMA255, rnd.nextLong());
             out.add(new ValidationCase(hr, lr, k, scale, sigma, noisy));
         }
         return out;
@@ -499,7 +499,7 @@ public final class Trainer implements AutoCloseable {
                     NDArray o = net.restore(ps, y, List.of(c.kernel()), c.scale(),
                             scope.create(new float[] {(float) (c.sigma255() / 255)}), false);
                     out = Image.wrap(3, c.hr().height(), c.hr().width(), o.toFloatArray());
-                    trivial = Degradation.upsampleNearest(lr, c.scale());
+                    trivial = Degradations.upsampleNearest(lr, c.scale());
                     border = c.scale();
                 }
                 sum += Metrics.psnr(out, c.hr(), border);

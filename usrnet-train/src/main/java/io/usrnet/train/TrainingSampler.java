@@ -1,6 +1,6 @@
 package io.usrnet.train;
 
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
  * <p>A super-resolution batch ({@link #batch}) has one scale factor s drawn uniformly from the
  * configured scales; each sample is a random square HR patch of a uniformly drawn image, under one
  * of the 8 flips/rotations, blurred by its own kernel, decimated (upper-left) and noised:
- * {@code y = (x ⊗ k)↓s + n} in floating point (circular boundary, {@link Degradation#degrade}).
+ * {@code y = (x ⊗ k)↓s + n} in floating point (circular boundary, {@link Degradations#degrade}).
  * Kernels: with probability 1 − {@code motionProbability} an anisotropic Gaussian whose two
  * variances are uniform in [{@code minVariance}, {@code maxVariance}] at a uniform angle, shifted
  * up-left by (s−1)/2 ({@link Kernels#shiftForDecimation}); otherwise a random camera-shake kernel
@@ -187,7 +187,7 @@ public final class TrainingSampler {
             double sigma255 = rnd.nextDouble() < settings.zeroNoiseProbability() ? 0
                     : rnd.nextDouble() * settings.maxSigma255();
             Image x = Image.wrap(3, p, p, Arrays.copyOfRange(hr, i * 3 * p * p, (i + 1) * 3 * p * p));
-            Image y = Degradation.degrade(x, k, scale, sigma255, rnd.nextLong());
+            Image y = Degradations.degrade(x, k, scale, sigma255, rnd.nextLong());
             y.copyTo(lr, i * 3 * l * l);
             kernels[i] = k;
             sigmas[i] = (float) (sigma255 / 255);
@@ -216,7 +216,7 @@ public final class TrainingSampler {
             cutPatch(rnd, clean, i * per);
             double sigma255 = rnd.nextDouble() * maxSigma255;
             Image x = Image.wrap(3, p, p, Arrays.copyOfRange(clean, i * per, (i + 1) * per));
-            Degradation.addGaussianNoise(x, sigma255, rnd.nextLong()).copyTo(noisy, i * per);
+            Degradations.addGaussianNoise(x, sigma255, rnd.nextLong()).copyTo(noisy, i * per);
             sigmas[i] = (float) (sigma255 / 255);
         });
         return new DenoisingBatch(n, p, clean, noisy, sigmas);

@@ -84,7 +84,7 @@ class DjlDataStepTest extends EngineTestBase {
                     assertThat(maxAbsDiff(got, expected)).as("s=%d sample %d", scale, i).isLessThan(1e-5);
                     System.arraycopy(x0, i * per, got, 0, per);
                     assertThat(got).as("x0").containsExactly(
-                            io.usrnet.data.Degradation.upsampleNearest(ys.get(i), scale).toArray());
+                            io.usrnet.data.Degradations.upsampleNearest(ys.get(i), scale).toArray());
                 }
             }
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.usrnet.core.TestData;
-import io.usrnet.data.Degradation;
+import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
@@ -65,7 +65,7 @@ class TrainingSamplerTest {
                 assertThat(k.sum()).isCloseTo(1, within(1e-9));
                 assertThat(batch.sigmas()[i]).isBetween(0f, 25f / 255);
                 Image hr = Image.of(3, p, p, Arrays.copyOfRange(batch.hr(), i * 3 * p * p, (i + 1) * 3 * p * p));
-                float[] clean = Degradation.decimate(Degradation.blur(hr, k), batch.scale()).toArray();
+                float[] clean = Degradations.decimate(Degradations.blur(hr, k), batch.scale()).toArray();
                 double sq = 0;
                 for (int j = 0; j < clean.length; j++) {
                     double d = batch.lr()[i * clean.length + j] - clean[j];

@@ -6,13 +6,13 @@ import java.util.Random;
  * The degradation model y = (x ⊗ k)↓s + n of PROTOCOL.md §1 and the exact Table-1 benchmark
  * degradation of §2. All operations act on every channel independently and return new images.
  */
-public final class Degradation {
+public final class Degradations {
     /** Kernels with at most this many taps are applied by direct summation, larger ones by FFT. */
     static final int DIRECT_MAX_TAPS = 36;
     /** Taps with |k| ≤ this are skipped by the direct sum, as scipy.ndimage does. */
     private static final double NEGLIGIBLE_TAP = Math.ulp(1.0);
 
-    private Degradation() {
+    private Degradations() {
     }
 
     /**

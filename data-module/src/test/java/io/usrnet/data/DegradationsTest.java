@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class DegradationTest {
+class DegradationsTest {
 
     /** An 8-bit PNG as an image of samples q/255 (computed as (float) (q / 255.0)). */
     static Image readPng(Path file) throws IOException {
@@ -43,7 +43,7 @@ class DegradationTest {
         Image hr = readPng(dir.resolve("hr.png"));
         Kernel k = Fixtures.kernel(dir.resolve("k.npy"));
         Image expected = readPng(dir.resolve("lr.png"));
-        Image lr = Degradation.table1(hr, k, sf);
+        Image lr = Degradations.table1(hr, k, sf);
         assertThat(lr.shape()).isEqualTo(expected.shape());
         float[] a = lr.toArray();
         float[] b = expected.toArray();
@@ -56,7 +56,7 @@ class DegradationTest {
         assertThat(mismatches).as("8-bit values differing from lr.png").isZero();
         assertThat(lr).isEqualTo(expected);
 
-        Image lrFloat = Degradation.decimate(Degradation.blur(hr, k), sf);
+        Image lrFloat = Degradations.decimate(Degradations.blur(hr, k), sf);
         assertThat(lrFloat.maxAbsDifference(Fixtures.image(dir.resolve("lr_float.npy")))).isLessThanOrEqualTo(1e-6);
     }
 
@@ -78,8 +78,8 @@ class DegradationTest {
             }
         }
         Image padded = Image.wrap(3, h + 23, w + 5, big);
-        assertThat(Degradation.table1(padded, k, 3)).isEqualTo(Degradation.table1(hr, k, 3));
-        assertThat(Degradation.modcrop(padded, 24)).isEqualTo(hr);
+        assertThat(Degradations.table1(padded, k, 3)).isEqualTo(Degradations.table1(hr, k, 3));
+        assertThat(Degradations.modcrop(padded, 24)).isEqualTo(hr);
     }
 
     @Test
@@ -87,17 +87,17 @@ class DegradationTest {
         Image x = Image.wrap(1, 8, 8, new float[64]);
         float[] v = x.toArray();
         v[8 * 2 + 3] = 0.5f;
-        assertThatThrownBy(() -> Degradation.table1(Image.wrap(1, 8, 8, v), Kernel.delta(), 2))
+        assertThatThrownBy(() -> Degradations.table1(Image.wrap(1, 8, 8, v), Kernel.delta(), 2))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the Table-1 degradation needs an 8-bit image (samples q/255, q = 0..255), but the sample"
                         + " at channel 0, row 2, column 3 is 0.5 = 127.5/255");
         v[8 * 2 + 3] = 1.2f;
-        assertThatThrownBy(() -> Degradation.table1(Image.wrap(1, 8, 8, v), Kernel.delta(), 2))
+        assertThatThrownBy(() -> Degradations.table1(Image.wrap(1, 8, 8, v), Kernel.delta(), 2))
                 .hasMessageContaining("is 1.2 = 306.0/255");
-        assertThatThrownBy(() -> Degradation.table1(Image.zeros(3, 30, 20), Kernel.delta(), 3))
+        assertThatThrownBy(() -> Degradations.table1(Image.zeros(3, 30, 20), Kernel.delta(), 3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("image 30×20 is smaller than the crop multiple 24 = lcm(scale 3, 8)");
-        assertThatThrownBy(() -> Degradation.table1(x, Kernel.delta(), 0))
+        assertThatThrownBy(() -> Degradations.table1(x, Kernel.delta(), 0))
                 .hasMessage("scale must be ≥ 1, got 0");
     }
 
@@ -107,10 +107,10 @@ class DegradationTest {
         float[] v = new float[64];
         java.util.Arrays.fill(v, (float) (100 / 255.0));
         Image x = Image.wrap(1, 8, 8, v);
-        assertThat(Degradation.table1(x, Kernel.of(1, 1, new double[] {0.999}), 1).get(0, 0, 0))
+        assertThat(Degradations.table1(x, Kernel.of(1, 1, new double[] {0.999}), 1).get(0, 0, 0))
                 .isEqualTo((float) (99 / 255.0));
-        assertThat(Degradation.table1(x, Kernel.of(1, 1, new double[] {3}), 2).get(0, 3, 3)).isEqualTo(1f);
-        assertThat(Degradation.table1(x, Kernel.of(1, 1, new double[] {-1}), 4).get(0, 1, 1)).isEqualTo(0f);
+        assertThat(Degradations.table1(x, Kernel.of(1, 1, new double[] {3}), 2).get(0, 3, 3)).isEqualTo(1f);
+        assertThat(Degradations.table1(x, Kernel.of(1, 1, new double[] {-1}), 4).get(0, 1, 1)).isEqualTo(0f);
     }
 
     /** Direct-loop reference of PROTOCOL §1 in double. */
@@ -144,7 +144,7 @@ class DegradationTest {
         Image x = Fixtures.random(2, h, w, h * 7L + kw);
         Kernel k = Fixtures.randomKernel(kh, kw, -0.2, 1, kh * 13L + kw);
         double[] expected = referenceBlur(x, k);
-        float[] got = Degradation.blur(x, k).toArray();
+        float[] got = Degradations.blur(x, k).toArray();
         for (int i = 0; i < got.length; i++) {
             assertThat((double) got[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(expected[i]))));
         }
@@ -153,11 +153,11 @@ class DegradationTest {
     @Test
     void blurWithDeltaIsIdentityAndOffCentreDeltaShifts() {
         Image x = Fixtures.random(3, 9, 11, 5);
-        assertThat(Degradation.blur(x, Kernel.delta())).isEqualTo(x);
+        assertThat(Degradations.blur(x, Kernel.delta())).isEqualTo(x);
         // A 3×3 kernel with its 1 at (0, 0): b[i, j] = x[i + 1, j + 1] (circular).
         double[] t = new double[9];
         t[0] = 1;
-        Image b = Degradation.blur(x, Kernel.of(3, 3, t));
+        Image b = Degradations.blur(x, Kernel.of(3, 3, t));
         assertThat(b.get(1, 2, 3)).isEqualTo(x.get(1, 3, 4));
         assertThat(b.get(0, 8, 10)).isEqualTo(x.get(0, 0, 0));
     }
@@ -165,40 +165,40 @@ class DegradationTest {
     @Test
     void decimateKeepsUpperLeftPixelAndUpsampleReplicates() {
         Image x = Fixtures.random(2, 7, 10, 8);
-        Image d = Degradation.decimate(x, 3);
+        Image d = Degradations.decimate(x, 3);
         assertThat(d.shape()).isEqualTo("2×3×4");
         assertThat(d.get(1, 2, 3)).isEqualTo(x.get(1, 6, 9));
         assertThat(d.get(0, 1, 2)).isEqualTo(x.get(0, 3, 6));
-        Image u = Degradation.upsampleNearest(x, 4);
+        Image u = Degradations.upsampleNearest(x, 4);
         assertThat(u.shape()).isEqualTo("2×28×40");
         for (int i = 0; i < 28; i++) {
             for (int j = 0; j < 40; j++) {
                 assertThat(u.get(1, i, j)).isEqualTo(x.get(1, i / 4, j / 4));
             }
         }
-        assertThat(Degradation.decimate(u, 4)).isEqualTo(x);
-        assertThat(Degradation.decimate(x, 1)).isEqualTo(x);
-        assertThatThrownBy(() -> Degradation.decimate(x, 0)).hasMessage("scale must be ≥ 1, got 0");
-        assertThatThrownBy(() -> Degradation.upsampleNearest(x, -2)).hasMessage("scale must be ≥ 1, got -2");
+        assertThat(Degradations.decimate(u, 4)).isEqualTo(x);
+        assertThat(Degradations.decimate(x, 1)).isEqualTo(x);
+        assertThatThrownBy(() -> Degradations.decimate(x, 0)).hasMessage("scale must be ≥ 1, got 0");
+        assertThatThrownBy(() -> Degradations.upsampleNearest(x, -2)).hasMessage("scale must be ≥ 1, got -2");
     }
 
     @Test
     void modcropCropsBottomAndRight() {
         Image x = Fixtures.random(1, 13, 10, 9);
-        Image c = Degradation.modcrop(x, 4);
+        Image c = Degradations.modcrop(x, 4);
         assertThat(c.shape()).isEqualTo("1×12×8");
         assertThat(c.get(0, 11, 7)).isEqualTo(x.get(0, 11, 7));
-        assertThat(Degradation.modcrop(x, 1)).isSameAs(x);
-        assertThatThrownBy(() -> Degradation.modcrop(x, 11)).hasMessage("image 13×10 is smaller than the crop multiple 11");
-        assertThatThrownBy(() -> Degradation.modcrop(x, 0)).hasMessage("crop multiple must be ≥ 1, got 0");
+        assertThat(Degradations.modcrop(x, 1)).isSameAs(x);
+        assertThatThrownBy(() -> Degradations.modcrop(x, 11)).hasMessage("image 13×10 is smaller than the crop multiple 11");
+        assertThatThrownBy(() -> Degradations.modcrop(x, 0)).hasMessage("crop multiple must be ≥ 1, got 0");
     }
 
     @Test
     void noiseIsSeededAndHasTheRequestedLevel() {
         Image x = Image.zeros(3, 128, 160);
-        Image a = Degradation.addGaussianNoise(x, 7.65, 42);
-        assertThat(Degradation.addGaussianNoise(x, 7.65, 42)).isEqualTo(a);
-        assertThat(Degradation.addGaussianNoise(x, 7.65, 43)).isNotEqualTo(a);
+        Image a = Degradations.addGaussianNoise(x, 7.65, 42);
+        assertThat(Degradations.addGaussianNoise(x, 7.65, 42)).isEqualTo(a);
+        assertThat(Degradations.addGaussianNoise(x, 7.65, 43)).isNotEqualTo(a);
         double sum = 0;
         double sq = 0;
         float[] v = a.toArray();
@@ -211,10 +211,10 @@ class DegradationTest {
         assertThat(std).isCloseTo(7.65 / 255, org.assertj.core.data.Percentage.withPercentage(1));
         assertThat(Math.abs(mean)).isLessThan(4 * 0.03 / Math.sqrt(v.length));
         Image y = Fixtures.random(1, 4, 4, 1);
-        assertThat(Degradation.addGaussianNoise(y, 0, 1)).isEqualTo(y);
-        assertThatThrownBy(() -> Degradation.addGaussianNoise(y, -1, 1))
+        assertThat(Degradations.addGaussianNoise(y, 0, 1)).isEqualTo(y);
+        assertThatThrownBy(() -> Degradations.addGaussianNoise(y, -1, 1))
                 .hasMessage("noise level sigma must be a finite number ≥ 0 (in [0,255] units), got -1.0");
-        assertThatThrownBy(() -> Degradation.addGaussianNoise(y, Double.NaN, 1))
+        assertThatThrownBy(() -> Degradations.addGaussianNoise(y, Double.NaN, 1))
                 .hasMessageContaining("got NaN");
     }
 
@@ -222,7 +222,7 @@ class DegradationTest {
     void degradeComposesBlurDecimateAndNoise() {
         Image x = Fixtures.random(3, 24, 24, 3);
         Kernel k = Kernels.gaussian(7, 1.3);
-        Image expected = Degradation.addGaussianNoise(Degradation.decimate(Degradation.blur(x, k), 3), 2.55, 9);
-        assertThat(Degradation.degrade(x, k, 3, 2.55, 9)).isEqualTo(expected);
+        Image expected = Degradations.addGaussianNoise(Degradations.decimate(Degradations.blur(x, k), 3), 2.55, 9);
+        assertThat(Degradations.degrade(x, k, 3, 2.55, 9)).isEqualTo(expected);
     }
 }
