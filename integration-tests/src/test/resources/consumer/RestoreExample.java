@@ -1,4 +1,5 @@
 import io.usrnet.core.Restorer;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 
@@ -8,7 +9,7 @@ import io.usrnet.data.Kernel;
  * paths (NNPACK where the processor has it), where libtorch would warn on unsupported hardware.
  */
 public class RestoreExample {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int h = 24;
         int w = 24;
         float[] planar = new float[3 * h * w];
@@ -16,7 +17,7 @@ public class RestoreExample {
             planar[i] = (i % w) / (float) w;
         }
         try (Restorer restorer = Restorer.builder().build()) {
-            Image hr = restorer.restore(Image.of(3, h, w, planar), Kernel.delta(), 2, 2.55);
+            Image hr = restorer.restore(Image.of(3, h, w, planar), Degradation.of(Kernel.delta(), 2, 2.55));
             System.out.println("restored " + hr.channels() + "x" + hr.height() + "x" + hr.width());
         }
     }

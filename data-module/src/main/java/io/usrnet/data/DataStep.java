@@ -206,24 +206,28 @@ public final class DataStep {
     }
 
     /**
-     * One data step from scratch with a choice of {@link Boundary}: prepares for (k, s, y) and
-     * returns z for the estimate x. With {@link Boundary#SMOOTH}, y is first extended by
-     * {@link PeriodicExtension#extendLr}, x (if given) by {@link PeriodicExtension#extend} to the
-     * matching high-resolution size, and z is cropped back to s·h×s·w; with
-     * {@link Boundary#PERIODIC} this is exactly {@code prepare(k, s, y).step(x, alpha)}.
+     * One data step from scratch for a degradation: prepares for (k, s, y) and returns z for the
+     * estimate x (the data step does not use σ: α carries the noise level). With
+     * {@link Boundary#SMOOTH}, y is first extended by {@link PeriodicExtension#extendLr}, x (if
+     * given) by {@link PeriodicExtension#extend} to the matching high-resolution size, and z is
+     * cropped back to s·h×s·w; with {@link Boundary#PERIODIC} this is exactly
+     * {@code prepare(k, s, y).step(x, alpha)}.
      *
-     * @param x the estimate, C×(s·h)×(s·w), or {@code null} for the nearest-neighbour upsampling of y
+     * @param degradation the kernel, scale and boundary
+     * @param y           the degraded image
+     * @param x           the estimate, C×(s·h)×(s·w), or {@code null} for the nearest-neighbour upsampling of y
+     * @param alpha       the weight α of ‖z − x‖², finite and &gt; 0
      * @return z, C×(s·h)×(s·w)
      * @throws IllegalArgumentException as {@link #prepare(Kernel, int, Image)} and {@link #step(Image, double)}
      */
-    public static Image solve(Kernel kernel, int scale, Image y, Image x, double alpha, Boundary boundary) {
-        if (y == null || boundary == null) {
-            throw new IllegalArgumentException("y and boundary must not be null");
+    public static Image solve(Degradation degradation, Image y, Image x, double alpha) {
+        if (degradation == null || y == null) {
+            throw new IllegalArgumentException("degradation and y must not be null");
         }
-        Checks.requirePositive("scale", scale);
+        int scale = degradation.scale();
         Image lr = y;
         Image estimate = x;
-        if (boundary == Boundary.SMOOTH) {
+        if (degradation.boundary() == Boundary.SMOOTH) {
             if (x != null && (x.height() != scale * y.height() || x.width() != scale * y.width())) {
                 throw new IllegalArgumentException("x must be " + x.channels() + "×" + scale * y.height() + "×"
                         + scale * y.width() + ", got " + x.shape());
@@ -231,7 +235,7 @@ public final class DataStep {
             lr = PeriodicExtension.extendLr(y, scale);
             estimate = x == null ? null : PeriodicExtension.extend(x, scale * lr.height(), scale * lr.width());
         }
-        DataStep step = prepare(kernel, scale, lr);
+        DataStep step = prepare(degradation.kernel(), scale, lr);
         Image z = step.step(estimate == null ? Degradations.upsampleNearest(lr, scale) : estimate, alpha);
         return PeriodicExtension.crop(z, scale * y.height(), scale * y.width());
     }

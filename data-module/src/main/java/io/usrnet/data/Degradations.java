@@ -3,8 +3,9 @@ package io.usrnet.data;
 import java.util.Random;
 
 /**
- * The degradation model y = (x ⊗ k)↓s + n of PROTOCOL.md §1 and the exact Table-1 benchmark
- * degradation of §2. All operations act on every channel independently and return new images.
+ * The operations of the degradation model y = (x ⊗ k)↓s + n of PROTOCOL.md §1 (blur, decimation,
+ * noise; composed by {@link Degradation#apply}) and the exact Table-1 benchmark degradation of §2.
+ * All operations act on every channel independently and return new images.
  */
 public final class Degradations {
     /** Kernels with at most this many taps are applied by direct summation, larger ones by FFT. */
@@ -303,15 +304,6 @@ public final class Degradations {
             }
         }
         return Image.wrap(x.channels(), height, width, out);
-    }
-
-    /**
-     * The synthetic degradation y = (x ⊗ k)↓s + n: {@link #blur}, {@link #decimate}, then
-     * {@link #addGaussianNoise} (skipped for sigma255 = 0). Values are neither quantised nor clamped.
-     */
-    public static Image degrade(Image x, Kernel k, int s, double sigma255, long seed) {
-        Checks.requirePositive("scale", s);
-        return addGaussianNoise(decimate(blur(x, k), s), sigma255, seed);
     }
 
     /**

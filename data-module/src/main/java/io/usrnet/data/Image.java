@@ -121,6 +121,42 @@ public final class Image {
     }
 
     /**
+     * This image as RGB: a grey (1-channel) image with its plane copied to all three channels; a
+     * 3-channel image is returned itself.
+     *
+     * @throws IllegalArgumentException for other channel counts
+     */
+    public Image toRgb() {
+        if (channels == 3) {
+            return this;
+        }
+        if (channels != 1) {
+            throw new IllegalArgumentException("only a grey or an RGB image converts to RGB, got " + channels
+                    + " channels");
+        }
+        int plane = height * width;
+        float[] v = new float[3 * plane];
+        for (int c = 0; c < 3; c++) {
+            System.arraycopy(data, 0, v, c * plane, plane);
+        }
+        return new Image(3, height, width, v);
+    }
+
+    /** The mean of the channels, sample by sample (in double), as a new single-channel image. */
+    public Image meanOfChannels() {
+        int plane = height * width;
+        float[] g = new float[plane];
+        for (int p = 0; p < plane; p++) {
+            double s = 0;
+            for (int c = 0; c < channels; c++) {
+                s += data[c * plane + p];
+            }
+            g[p] = (float) (s / channels);
+        }
+        return new Image(1, height, width, g);
+    }
+
+    /**
      * The largest absolute difference between corresponding samples of this image and
      * {@code other} (computed in double; 0 for equal images).
      *

@@ -164,8 +164,9 @@ class BoundaryExtensionTest {
         Image hr = smooth(1, 64, 64);
         Kernel k = Kernels.gaussian(9, 1.5);
         Image y = Degradations.decimate(Degradations.blurReflect(hr, k), s);
-        Image periodic = DataStep.solve(k, s, y, null, 0.01, Boundary.PERIODIC);
-        Image smooth = DataStep.solve(k, s, y, null, 0.01, Boundary.SMOOTH);
+        Degradation d = Degradation.of(k, s, 0);
+        Image periodic = DataStep.solve(d, y, null, 0.01);
+        Image smooth = DataStep.solve(d.toBuilder().boundary(Boundary.SMOOTH).build(), y, null, 0.01);
         assertThat(periodic).isEqualTo(DataStep.prepare(k, s, y).step(Degradations.upsampleNearest(y, s), 0.01));
         assertThat(smooth.height()).isEqualTo(64);
         assertThat(smooth.width()).isEqualTo(64);

@@ -217,12 +217,4 @@ class DegradationsTest {
         assertThatThrownBy(() -> Degradations.addGaussianNoise(y, Double.NaN, 1))
                 .hasMessageContaining("got NaN");
     }
-
-    @Test
-    void degradeComposesBlurDecimateAndNoise() {
-        Image x = Fixtures.random(3, 24, 24, 3);
-        Kernel k = Kernels.gaussian(7, 1.3);
-        Image expected = Degradations.addGaussianNoise(Degradations.decimate(Degradations.blur(x, k), 3), 2.55, 9);
-        assertThat(Degradations.degrade(x, k, 3, 2.55, 9)).isEqualTo(expected);
-    }
 }

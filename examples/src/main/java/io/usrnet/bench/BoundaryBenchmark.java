@@ -4,6 +4,7 @@ import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.data.Boundary;
 import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -69,7 +70,8 @@ public final class BoundaryBenchmark {
                     Image blurred = reflect ? Degradations.blurReflect(hr, k) : Degradations.blur(hr, k);
                     Image y = Degradations.decimate(blurred, s);
                     for (Boundary b : Boundary.values()) {
-                        double[] m = measure(DataStep.solve(k, s, y, null, alpha, b), hr);
+                        Degradation d = Degradation.builder().kernel(k).scale(s).boundary(b).build();
+                        double[] m = measure(DataStep.solve(d, y, null, alpha), hr);
                         for (int i = 0; i < 3; i++) {
                             sums[b.ordinal()][i] += m[i] / files.size();
                         }

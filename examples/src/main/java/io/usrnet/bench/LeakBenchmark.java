@@ -4,6 +4,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -60,7 +61,7 @@ public final class LeakBenchmark {
         try (Restorer restorer = Restorer.builder().weights(ModelWeights.random(ModelConfig.usrnetTiny(), 42))
                 .build()) {
             for (int i = 1; i <= restores; i++) {
-                restorer.restore(lr, k, 2, 2.55);
+                restorer.restore(lr, Degradation.of(k, 2, 2.55));
                 if (report.contains(i)) {
                     last = new double[] {rss(), heapAfterGc()};
                     first = first == null ? last : first;

@@ -5,13 +5,14 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.StageListener;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -86,7 +87,7 @@ public final class RestoreBenchmark {
             nanos[1] += prior;
         }).build();
         long t0 = System.nanoTime();
-        restorer.restore(lr, k, scale, 2.55, options);
+        restorer.restore(lr, Degradation.of(k, scale, 2.55), options);
         long whole = System.nanoTime() - t0;
         return new Split(whole / 1e9, nanos[0] / 1e9, nanos[1] / 1e9);
     }

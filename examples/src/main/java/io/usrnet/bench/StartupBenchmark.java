@@ -4,6 +4,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -76,12 +77,12 @@ public final class StartupBenchmark {
             double warm;
             try (Restorer restorer = Restorer.builder().weights(ModelWeights.read(weights)).build()) {
                 weightsLoaded = System.currentTimeMillis();
-                Image sr = restorer.restore(ImageFiles.readImage(lr), k, 4, 0);
+                Image sr = restorer.restore(ImageFiles.readImage(lr), Degradation.of(k, 4, 0));
                 restored = System.currentTimeMillis();
                 ImageFiles.write(out, sr);
                 written = System.currentTimeMillis();
                 long t0 = System.nanoTime();
-                restorer.restore(ImageFiles.readImage(lr), k, 4, 0);
+                restorer.restore(ImageFiles.readImage(lr), Degradation.of(k, 4, 0));
                 warm = (System.nanoTime() - t0) / 1e6;
             }
             long processStart = ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli)

@@ -7,6 +7,7 @@ import io.usrnet.core.RestoreOptions;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -63,9 +64,10 @@ public final class TileBenchmark {
                     + "the memory model assumes (see ./usrnet; bench memory uses them)");
         }
         try (Restorer restorer = Restorer.builder().weights(weights).build()) {
-            int tile = restorer.tileSize(lrSize, lrSize, 4, options);
+            Degradation d = Degradation.of(k, 4, 2.55);
+            int tile = restorer.tileSize(lrSize, lrSize, d, options);
             long t0 = System.nanoTime();
-            Image hr = restorer.restore(lr, k, 4, 2.55, options);
+            Image hr = restorer.restore(lr, d, options);
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%s %d² -> %d², tile %s%s, %s iterations: %.1f s%n",
                     tiny ? "tiny" : "full", lrSize, hr.width(), tile == 0 ? "none" : tile,

@@ -2,6 +2,8 @@ package io.usrnet.cli;
 
 import io.usrnet.core.Restorer;
 import io.usrnet.core.io.KernelFiles;
+import io.usrnet.data.Boundary;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -56,5 +58,16 @@ final class DegradationOptions {
             err.flush();
         }
         return used;
+    }
+
+    /**
+     * The degradation these options and the given noise level and boundary describe (reads the
+     * kernel as {@link #kernel()} does).
+     *
+     * @param sigma    the noise level in [0, 255] units
+     * @param boundary the border handling
+     */
+    Degradation degradation(double sigma, Boundary boundary) throws IOException {
+        return Degradation.builder().kernel(kernel()).scale(scale()).sigma(sigma).boundary(boundary).build();
     }
 }

@@ -2,14 +2,15 @@ package io.usrnet.cli;
 
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
+import io.usrnet.data.Boundary;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
-import io.usrnet.data.Kernel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -58,11 +59,10 @@ final class DegradeCommand implements Callable<Integer> {
         CliText.requireSigma(sigma);
         CliText.requireWritableOutput(output);
         ImageData hr = ImageFiles.read(input);
-        Kernel k = degradation.kernel();
-        Image blurred = protocol == Protocol.table1
-                ? Degradations.table1(hr.color(), k, scale)
-                : Degradations.decimate(Degradations.blur(hr.color(), k), scale);
-        Image lr = sigma > 0 ? Degradations.addGaussianNoise(blurred, sigma, seed) : blurred;
+        Degradation d = degradation.degradation(sigma, Boundary.PERIODIC);
+        Image lr = protocol == Protocol.table1
+                ? Degradations.addGaussianNoise(Degradations.table1(hr.color(), d.kernel(), scale), sigma, seed)
+                : d.apply(hr.color(), seed);
         CliText.write(output, CliText.forOutput(output, lr, null, hr.format()), quiet,
                 spec.commandLine().getErr());
         return 0;

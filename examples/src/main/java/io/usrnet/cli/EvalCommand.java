@@ -124,7 +124,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         if (methodList.contains(Method.USRNET)) {
-            CliText.warnAboveTrainedSigma(err, weights, grid.stream().mapToDouble(Setting::sigma255).max().orElse(0));
+            CliText.warnAboveTrainedSigma(err, weights, grid.stream().mapToDouble(Setting::sigma).max().orElse(0));
         }
         Evaluation.Builder b = Evaluation.builder()
                 .images(Evaluation.listImages(images, every))

@@ -6,9 +6,9 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
-import io.usrnet.data.Kernel;
 import io.usrnet.prior.Tiling;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,8 +20,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -100,7 +100,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         long budget = memoryBudget();
         List<Path[]> jobs = plan();
-        Kernel k = degradation.kernel();
+        Degradation d = degradation.degradation(sigma, boundary.boundary());
         PrintWriter err = spec.commandLine().getErr();
         List<Exception> failures = new ArrayList<>();
         Restorer.Builder builder = Restorer.builder();
@@ -109,7 +109,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         try (Restorer restorer = builder.build()) {
             new Pipeline<ImageData, Restored>(i -> ImageFiles.read(jobs.get(i)[0]),
-                    (i, lr) -> restore(restorer, k, lr, budget, label(jobs, i), err),
+                    (i, lr) -> restore(restorer, d, lr, budget, label(jobs, i), err),
                     (i, r) -> write(jobs.get(i)[1], r, label(jobs, i), err), budget == 0)
                     .run(jobs.size(), (i, e) -> {
                         failures.add(e);
@@ -138,13 +138,14 @@ final class RestoreCommand implements Callable<Integer> {
         return jobs.size() > 1 ? "[" + (i + 1) + "/" + jobs.size() + "] " + name : name;
     }
 
-    private Restored restore(Restorer restorer, Kernel k, ImageData lr, long budget, String label, PrintWriter err) {
+    private Restored restore(Restorer restorer, Degradation d, ImageData lr, long budget, String label,
+            PrintWriter err) {
         long t0 = System.nanoTime();
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations).tileSize(tile)
-                .maxMemoryBytes(budget).boundary(boundary.boundary());
+                .maxMemoryBytes(budget);
         if (!quiet) {
             if (budget != 0) {
-                int t = restorer.tileSize(lr.color().height(), lr.color().width(), degradation.scale(), options.build());
+                int t = restorer.tileSize(lr.color().height(), lr.color().width(), d, options.build());
                 err.printf(Locale.ROOT, "%s: prior on %s (chosen for --max-memory %s)%n", label,
                         t == 0 ? "the whole image" : t + "×" + t + " tiles", MemoryModel.formatBytes(budget));
             }
@@ -154,8 +155,8 @@ final class RestoreCommand implements Callable<Integer> {
                 err.flush();
             });
         }
-        Image hr = restorer.restore(lr.color(), k, degradation.scale(), sigma, options.build());
-        Image alpha = lr.hasAlpha() ? Degradations.upsampleNearest(lr.alpha(), degradation.scale()) : null;
+        Image hr = restorer.restore(lr.color(), d, options.build());
+        Image alpha = lr.hasAlpha() ? Degradations.upsampleNearest(lr.alpha(), d.scale()) : null;
         return new Restored(hr, alpha, lr, t0);
     }
 

@@ -3,13 +3,13 @@ package io.usrnet.cli;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
-import io.usrnet.data.Kernel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,9 +56,9 @@ final class SolveCommand implements Callable<Integer> {
         }
         CliText.requireWritableOutput(output);
         ImageData y = ImageFiles.read(input);
-        Kernel k = degradation.kernel();
+        Degradation d = degradation.degradation(0, boundary.boundary()); // the data step does not use σ
         Image x = estimate == null ? null : ImageFiles.read(estimate).color();
-        Image z = DataStep.solve(k, scale, y.color(), x, alpha, boundary.boundary());
+        Image z = DataStep.solve(d, y.color(), x, alpha);
         CliText.write(output, CliText.forOutput(output, z, null, y.format()), quiet,
                 spec.commandLine().getErr());
         return 0;

@@ -5,6 +5,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -42,7 +43,8 @@ public final class QuickStart {
         Path out = Path.of(args[2]);
 
         // the physics alone (data-module, no DJL): degrade, then one closed-form data step
-        Image lr = Degradations.degrade(hr, k, 4, 2.55, 0);
+        Degradation d = Degradation.of(k, 4, 2.55); // kernel, scale, sigma in [0, 255] units
+        Image lr = d.apply(hr, 0);
         DataStep step = DataStep.prepare(k, 4, lr);
         Image z = step.step(Degradations.upsampleNearest(lr, 4), 0.01);
         ImageFiles.write(out.resolve("lr.png"), lr);
@@ -53,10 +55,10 @@ public final class QuickStart {
             model.weights(Path.of(args[3]));
         }
         try (Restorer restorer = model.build()) {
-            Image sr = restorer.restore(lr, k, 4, 2.55);
+            Image sr = restorer.restore(lr, d);
             ImageFiles.write(out.resolve("usrnet.png"), sr);
             // kernel-conditioned experiments: fewer iterations, and every iteration's alpha, beta, z and x
-            Image four = restorer.restore(lr, k, 4, 2.55, RestoreOptions.builder()
+            Image four = restorer.restore(lr, d, RestoreOptions.builder()
                     .iterations(4)
                     .listener(it -> System.out.printf("iteration %d: alpha=%.3g beta=%.3g%n",
                             it.index(), it.alpha(), it.beta()))

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.Boundary;
 import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
@@ -41,8 +42,10 @@ class BoundaryOptionTest {
         assertThat(smooth.width()).isEqualTo(66);
         Image y = NpyArray.read(CASE.resolve("y.npy")).toImage();
         Kernel k = KernelFiles.read(CASE.resolve("k.npy"));
-        assertThat(smooth.maxAbsDifference(DataStep.solve(k, 2, y, null, 0.1, Boundary.SMOOTH))).isLessThan(1e-6);
-        assertThat(periodic.maxAbsDifference(DataStep.solve(k, 2, y, null, 0.1, Boundary.PERIODIC))).isLessThan(1e-6);
+        Degradation d = Degradation.of(k, 2, 0);
+        Degradation dSmooth = d.toBuilder().boundary(Boundary.SMOOTH).build();
+        assertThat(smooth.maxAbsDifference(DataStep.solve(dSmooth, y, null, 0.1))).isLessThan(1e-6);
+        assertThat(periodic.maxAbsDifference(DataStep.solve(d, y, null, 0.1))).isLessThan(1e-6);
         assertThat(smooth.maxAbsDifference(periodic)).isGreaterThan(1e-3);
     }
 

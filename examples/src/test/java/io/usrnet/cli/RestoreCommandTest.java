@@ -5,9 +5,10 @@ import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.usrnet.core.Restorer;
-import io.usrnet.core.weights.ModelWeights;
-import io.usrnet.data.Image;
 import io.usrnet.core.io.KernelFiles;
+import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
+import io.usrnet.data.Image;
 import io.usrnet.data.io.NpyArray;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,8 +50,8 @@ class RestoreCommandTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         Image expected;
         try (Restorer restorer = Restorer.builder().weights(ModelWeights.builtIn()).build()) {
-            expected = restorer.restore(NpyArray.read(c.resolve("lr.npy")).toImage(),
-                    KernelFiles.read(c.resolve("k.npy")), 3, 7.65);
+            Degradation d = Degradation.of(KernelFiles.read(c.resolve("k.npy")), 3, 7.65);
+            expected = restorer.restore(NpyArray.read(c.resolve("lr.npy")).toImage(), d);
         }
         assertThat(NpyArray.read(out).toImage().maxAbsDifference(expected)).isZero();
     }

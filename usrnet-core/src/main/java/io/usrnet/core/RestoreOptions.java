@@ -1,19 +1,17 @@
 package io.usrnet.core;
 
-import io.usrnet.data.Boundary;
 import io.usrnet.hyper.Schedule;
 import io.usrnet.prior.Tiling;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Per-call options of {@link Restorer#restore(io.usrnet.data.Image, io.usrnet.data.Kernel, int, double,
+ * Per-call options of {@link Restorer#restore(io.usrnet.data.Image, io.usrnet.data.Degradation,
  * RestoreOptions)}: an explicit schedule instead of the hyper-network's, fewer iterations, a
  * listener for each iteration (or a progress listener, which gets no images, or a listener for the
- * time of each stage), the {@link Boundary}
- * handling (default {@link Boundary#PERIODIC}, the circular model; {@link Boundary#SMOOTH} for real
- * images), and tiling of the prior for large images, by an explicit tile size or chosen for a
- * memory budget. Immutable; build with {@link #builder()}.
+ * time of each stage), and tiling of the prior for large images, by an explicit tile size or chosen
+ * for a memory budget. (How the border is treated belongs to the degradation:
+ * {@link io.usrnet.data.Degradation#boundary()}.) Immutable; build with {@link #builder()}.
  */
 public final class RestoreOptions {
     private static final RestoreOptions DEFAULTS = builder().build();
@@ -23,7 +21,6 @@ public final class RestoreOptions {
     private final IterationListener listener;
     private final ProgressListener progress;
     private final StageListener stages;
-    private final Boundary boundary;
     private final int tileSize;
     private final long maxMemoryBytes;
 
@@ -33,12 +30,11 @@ public final class RestoreOptions {
         this.listener = b.listener;
         this.progress = b.progress;
         this.stages = b.stages;
-        this.boundary = b.boundary;
         this.tileSize = b.tileSize;
         this.maxMemoryBytes = b.maxMemoryBytes;
     }
 
-    /** No overrides: the hyper-network's schedule, all iterations, no listener, periodic, untiled. */
+    /** No overrides: the hyper-network's schedule, all iterations, no listener, untiled. */
     public static RestoreOptions defaults() {
         return DEFAULTS;
     }
@@ -72,11 +68,6 @@ public final class RestoreOptions {
         return Optional.ofNullable(stages);
     }
 
-    /** The boundary handling: {@link Boundary#PERIODIC} unless set. */
-    public Boundary boundary() {
-        return boundary;
-    }
-
     /**
      * The prior's tile side in pixels, or 0 to run the prior on the whole image (the default) or to
      * let {@link #maxMemoryBytes()} choose it.
@@ -95,7 +86,7 @@ public final class RestoreOptions {
 
     /**
      * A builder that starts from these options, to derive others:
-     * {@code options.toBuilder().boundary(Boundary.SMOOTH).build()}.
+     * {@code options.toBuilder().iterations(2).build()}.
      *
      * @return a new builder holding every value of these options
      */
@@ -106,7 +97,6 @@ public final class RestoreOptions {
         b.listener = listener;
         b.progress = progress;
         b.stages = stages;
-        b.boundary = boundary;
         b.tileSize = tileSize;
         b.maxMemoryBytes = maxMemoryBytes;
         return b;
@@ -119,7 +109,6 @@ public final class RestoreOptions {
         private IterationListener listener;
         private ProgressListener progress;
         private StageListener stages;
-        private Boundary boundary = Boundary.PERIODIC;
         private int tileSize;
         private long maxMemoryBytes;
 
@@ -159,17 +148,6 @@ public final class RestoreOptions {
         /** Is told after each iteration how long its data step and its prior took (for profiling). */
         public Builder stageListener(StageListener stages) {
             this.stages = stages;
-            return this;
-        }
-
-        /**
-         * The boundary handling: {@link Boundary#PERIODIC} (default; exact for circular blur, the
-         * reference's Table-1 protocol) or {@link Boundary#SMOOTH} (real images: the LR is extended
-         * smoothly as in PROTOCOL.md §3.4, restored at the larger size and cropped back; a listener
-         * then sees the extended iterates).
-         */
-        public Builder boundary(Boundary boundary) {
-            this.boundary = Objects.requireNonNull(boundary, "boundary");
             return this;
         }
 

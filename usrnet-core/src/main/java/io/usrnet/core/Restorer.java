@@ -4,6 +4,7 @@ import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Boundary;
 import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (Restorer restorer = Restorer.builder().build()) {           // the built-in model
- *     Image hr = restorer.restore(lr, kernel, 4, 2.55);
+ *     Image hr = restorer.restore(lr, Degradation.of(kernel, 4, 2.55));
  * }
  * try (Restorer restorer = Restorer.builder().weights(Path.of("usrnet.pth")).build()) { ... }
  * }</pre>
@@ -84,98 +85,87 @@ public final class Restorer implements AutoCloseable {
     }
 
     /**
-     * The prior's tile side that {@link #restore(Image, Kernel, int, double, RestoreOptions)} uses for
-     * an {@code lrHeight × lrWidth} image: {@link RestoreOptions#tileSize()}, or with a memory
-     * budget the choice of {@link MemoryModel#chooseTile} at the size actually restored (the
-     * extended size for {@link Boundary#SMOOTH}).
+     * The prior's tile side that {@link #restore(Image, Degradation, RestoreOptions)} uses for an
+     * {@code lrHeight × lrWidth} image degraded by {@code degradation}: {@link RestoreOptions#tileSize()},
+     * or with a memory budget the choice of {@link MemoryModel#chooseTile} at the size actually
+     * restored (the extended size for {@link Boundary#SMOOTH}).
      *
      * @return the tile side, or 0 for the whole image
      * @throws IllegalArgumentException if the budget is too small even for the smallest tile, or for
-     *     sizes or a scale below 1
+     *     sizes below 1
      */
-    public int tileSize(int lrHeight, int lrWidth, int scale, RestoreOptions options) {
+    public int tileSize(int lrHeight, int lrWidth, Degradation degradation, RestoreOptions options) {
         if (options.maxMemoryBytes() == 0) {
             return options.tileSize();
         }
-        if (options.boundary() == Boundary.SMOOTH) {
+        int scale = degradation.scale();
+        if (degradation.boundary() == Boundary.SMOOTH) {
             lrHeight = ceilDiv(PeriodicExtension.paddedHr(lrHeight, scale), scale);
             lrWidth = ceilDiv(PeriodicExtension.paddedHr(lrWidth, scale), scale);
         }
         return memory.chooseTile(lrHeight, lrWidth, scale, options.maxMemoryBytes());
     }
 
-    /**
-     * The hyper-network's schedule for noise level {@code sigma255} (in [0, 255] units) and scale.
-     *
-     * @throws IllegalArgumentException if sigma is negative or not finite, or the scale is below 1
-     */
-    public Schedule schedule(double sigma255, int scale) {
-        return hyper.schedule(sigma255, scale);
+    /** The hyper-network's schedule α₁..αₙ, β₁..βₙ for the degradation's noise level and scale. */
+    public Schedule schedule(Degradation degradation) {
+        return hyper.schedule(degradation.sigma(), degradation.scale());
     }
 
     /**
      * Restores {@code lr} with the model's own schedule and all its iterations.
      *
-     * @param lr the degraded image, 3 channels (RGB) or 1 (grey: restored as grey R=G=B, the result
-     *     is the mean of the output channels); values nominally in [0, 1]
-     * @param kernel the blur kernel, not flipped; used as given if its taps sum to 1 within
-     *     {@link Kernel#SUM_TOLERANCE}, else normalised to sum 1 with a logged warning (see
-     *     {@link #kernelFor(Kernel)})
-     * @param scale the integer scale factor s ≥ 1 (1 = deblurring only)
-     * @param sigma255 the noise level of {@code lr} in [0, 255] units (the network receives σ/255)
+     * @param lr          the degraded image, 3 channels (RGB) or 1 (grey: restored as grey R=G=B,
+     *                    the result is the mean of the output channels); values nominally in [0, 1]
+     * @param degradation how {@code lr} was degraded: the blur kernel (not flipped; used as given if
+     *                    its taps sum to 1 within {@link Kernel#SUM_TOLERANCE}, else normalised to
+     *                    sum 1 with a logged warning, see {@link #kernelFor(Kernel)}), the scale s
+     *                    (1 = deblurring only), the noise level σ in [0, 255] units and the boundary
+     *                    handling: {@link Boundary#PERIODIC} restores the image as it is;
+     *                    {@link Boundary#SMOOTH} first extends it by {@link PeriodicExtension#extendLr}
+     *                    (PROTOCOL.md §3.4), restores at that size and crops the result to its
+     *                    top-left s·h×s·w
      * @return the restored image, {@code s·h × s·w}, same channel count as {@code lr}, not clamped
      * @throws IllegalArgumentException for invalid arguments (the message says which and why), among
      *     them a kernel whose taps sum to zero or to a negative value
      * @throws IllegalStateException if this restorer is closed
      */
-    public Image restore(Image lr, Kernel kernel, int scale, double sigma255) {
-        return restore(lr, kernel, scale, sigma255, RestoreOptions.defaults());
+    public Image restore(Image lr, Degradation degradation) {
+        return restore(lr, degradation, RestoreOptions.defaults());
     }
 
     /**
-     * Restores {@code lr} with per-call options: an explicit schedule, fewer iterations, a listener,
-     * the boundary handling, the prior's tiling or a memory budget ({@link #tileSize(int, int, int,
-     * RestoreOptions)}). With {@link Boundary#SMOOTH} the LR is first extended by
-     * {@link PeriodicExtension#extendLr} (PROTOCOL.md §3.4), restored at that size and the result
-     * cropped to its top-left s·h×s·w; {@link Boundary#PERIODIC} (default) restores it as it is.
+     * Restores {@code lr} with per-call options: an explicit schedule, fewer iterations, listeners,
+     * the prior's tiling or a memory budget ({@link #tileSize(int, int, Degradation, RestoreOptions)}).
      *
-     * @see #restore(Image, Kernel, int, double)
+     * @see #restore(Image, Degradation)
      */
-    public Image restore(Image lr, Kernel kernel, int scale, double sigma255, RestoreOptions options) {
+    public Image restore(Image lr, Degradation degradation, RestoreOptions options) {
         Objects.requireNonNull(lr, "lr");
-        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(degradation, "degradation");
         Objects.requireNonNull(options, "options");
         if (closed) {
             throw new IllegalStateException("this Restorer is closed");
-        }
-        if (scale < 1) {
-            throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
-        }
-        if (!(sigma255 >= 0) || !Double.isFinite(sigma255)) {
-            throw new IllegalArgumentException("sigma must be a finite number >= 0 in [0, 255] units, got " + sigma255);
         }
         if (lr.channels() != 1 && lr.channels() != 3) {
             throw new IllegalArgumentException("the network restores RGB or grey images, got " + lr.channels()
                     + " channels (keep an alpha channel aside)");
         }
-        Kernel used = kernelFor(kernel);
-        if (used != kernel) {
-            LOG.warn(normalisationMessage(kernel));
-            kernel = used;
+        Kernel kernel = kernelFor(degradation.kernel());
+        if (kernel != degradation.kernel()) {
+            LOG.warn(normalisationMessage(degradation.kernel()));
         }
-        int tile = tileSize(lr.height(), lr.width(), scale, options); // a too small budget fails here, early
-        if (options.boundary() == Boundary.SMOOTH) {
-            Image padded = PeriodicExtension.extendLr(lr, scale);
-            Image out = restore(padded, kernel, scale, sigma255, options.toBuilder().boundary(Boundary.PERIODIC).build());
-            return PeriodicExtension.crop(out, scale * lr.height(), scale * lr.width());
+        int scale = degradation.scale();
+        int tile = tileSize(lr.height(), lr.width(), degradation, options); // a too small budget fails here, early
+        Image y = lr.channels() == 1 ? lr.toRgb() : lr;
+        if (degradation.boundary() == Boundary.SMOOTH) {
+            y = PeriodicExtension.extendLr(y, scale);
         }
-        Schedule schedule = options.schedule().orElseGet(() -> hyper.schedule(sigma255, scale));
+        Schedule schedule = options.schedule().orElseGet(() -> schedule(degradation));
         int n = options.iterations() == 0 ? schedule.iterations() : options.iterations();
         if (n > schedule.iterations()) {
             throw new IllegalArgumentException("asked for " + n + " iterations, the schedule has "
                     + schedule.iterations());
         }
-        Image y = lr.channels() == 1 ? replicate(lr, 3) : lr;
         long preparing = System.nanoTime();
         DataStep data = DataStep.prepare(kernel, scale, y);
         long prepareNanos = System.nanoTime() - preparing;
@@ -204,8 +194,8 @@ public final class Restorer implements AutoCloseable {
                 progress.onProgress(i + 1, n);
             }
         }
-        Image out = Image.wrap(c, h, w, x);
-        return lr.channels() == 1 ? meanOfChannels(out) : out;
+        Image out = PeriodicExtension.crop(Image.wrap(c, h, w, x), scale * lr.height(), scale * lr.width());
+        return lr.channels() == 1 ? out.meanOfChannels() : out;
     }
 
     /**
@@ -252,29 +242,6 @@ public final class Restorer implements AutoCloseable {
 
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
-    }
-
-    private static Image replicate(Image grey, int channels) {
-        int plane = grey.size();
-        float[] v = new float[plane * channels];
-        for (int ch = 0; ch < channels; ch++) {
-            grey.copyTo(v, ch * plane);
-        }
-        return Image.wrap(channels, grey.height(), grey.width(), v);
-    }
-
-    private static Image meanOfChannels(Image rgb) {
-        int plane = rgb.height() * rgb.width();
-        float[] v = rgb.toArray();
-        float[] g = new float[plane];
-        for (int p = 0; p < plane; p++) {
-            double s = 0;
-            for (int ch = 0; ch < rgb.channels(); ch++) {
-                s += v[ch * plane + p];
-            }
-            g[p] = (float) (s / rgb.channels());
-        }
-        return Image.wrap(1, rgb.height(), rgb.width(), g);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.usrnet.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.usrnet.data.Boundary;
 import io.usrnet.hyper.Schedule;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,20 +21,19 @@ class BuildersTest {
         StageListener stages = (i, dataNanos, priorNanos) -> { };
         Schedule schedule = Schedule.of(new double[] {0.1, 0.2}, new double[] {0.3, 0.4});
         RestoreOptions a = RestoreOptions.builder().schedule(schedule).iterations(2).listener(listener)
-                .progress(progress).stageListener(stages).boundary(Boundary.SMOOTH).tileSize(128).build();
+                .progress(progress).stageListener(stages).tileSize(128).build();
         RestoreOptions same = a.toBuilder().build();
         assertThat(same.schedule()).containsSame(schedule);
         assertThat(same.iterations()).isEqualTo(2);
         assertThat(same.listener()).containsSame(listener);
         assertThat(same.progress()).containsSame(progress);
         assertThat(same.stageListener()).containsSame(stages);
-        assertThat(same.boundary()).isEqualTo(Boundary.SMOOTH);
         assertThat(same.tileSize()).isEqualTo(128);
 
-        RestoreOptions periodic = a.toBuilder().boundary(Boundary.PERIODIC).build();
-        assertThat(periodic.boundary()).isEqualTo(Boundary.PERIODIC);
-        assertThat(periodic.tileSize()).isEqualTo(128);
-        assertThat(a.boundary()).as("the original is immutable").isEqualTo(Boundary.SMOOTH);
+        RestoreOptions one = a.toBuilder().iterations(1).build();
+        assertThat(one.iterations()).isEqualTo(1);
+        assertThat(one.tileSize()).isEqualTo(128);
+        assertThat(a.iterations()).as("the original is immutable").isEqualTo(2);
 
         RestoreOptions budget = RestoreOptions.builder().maxMemoryBytes(1L << 30).build().toBuilder().build();
         assertThat(budget.maxMemoryBytes()).isEqualTo(1L << 30);

@@ -7,6 +7,7 @@ import io.usrnet.core.io.KernelFiles;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -52,7 +53,7 @@ class BuiltInModelTest {
         if (sigma > 0) {
             lr = Degradations.addGaussianNoise(lr, sigma, 7);
         }
-        double ours = Metrics.psnr(restorer.restore(lr, k, s, sigma), hr, s * s);
+        double ours = Metrics.psnr(restorer.restore(lr, Degradation.of(k, s, sigma)), hr, s * s);
         double nearest = Metrics.psnr(Degradations.upsampleNearest(lr, s), hr, s * s);
         String what = String.format("x%d sigma %s: ours %.2f dB, nearest %.2f dB", s, sigma, ours, nearest);
         assertThat(ours).as(what).isGreaterThan(minDb);

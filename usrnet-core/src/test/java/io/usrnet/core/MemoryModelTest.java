@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.usrnet.core.weights.ModelConfig;
-import io.usrnet.data.Boundary;
 import io.usrnet.prior.ResUNetConfig;
 import io.usrnet.prior.Tiling;
 import org.junit.jupiter.api.Test;
@@ -133,7 +132,7 @@ class MemoryModelTest {
         RestoreOptions o = RestoreOptions.builder().maxMemoryBytes(2L << 30).build();
         assertThat(o.maxMemoryBytes()).isEqualTo(2L << 30);
         assertThat(o.tileSize()).isZero();
-        assertThat(o.toBuilder().boundary(Boundary.SMOOTH).build().maxMemoryBytes()).isEqualTo(2L << 30);
+        assertThat(o.toBuilder().iterations(2).build().maxMemoryBytes()).isEqualTo(2L << 30);
         assertThat(RestoreOptions.defaults().maxMemoryBytes()).isZero();
         assertThatThrownBy(() -> RestoreOptions.builder().tileSize(256).maxMemoryBytes(1L << 30).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alternatives");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
@@ -79,7 +80,7 @@ class ParityFixtureTest {
                 for (int threads : new int[] {1, 2}) {
                     JniUtils.setNumThreads(threads);
                     for (int run = 1; run <= 2; run++) {
-                        Image out = restorer.restore(lr, k, sf, sigma);
+                        Image out = restorer.restore(lr, Degradation.of(k, sf, sigma));
                         assertThat(out.maxAbsDifference(expected))
                                 .as("%s %s s=%d, %d thread(s), run %d", name, restorer.config(), sf, threads, run)
                                 .isLessThanOrEqualTo(TOLERANCE);

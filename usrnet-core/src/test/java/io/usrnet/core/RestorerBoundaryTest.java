@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.usrnet.data.Boundary;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -43,9 +44,9 @@ class RestorerBoundaryTest {
     void periodicIsTheDefaultAndUnchanged() {
         Image lr = random(3, 12, 10, 1);
         Kernel k = Kernels.gaussian(9, 1.2);
-        assertThat(RestoreOptions.defaults().boundary()).isEqualTo(Boundary.PERIODIC);
-        Image plain = restorer.restore(lr, k, 2, 2.55);
-        Image explicit = restorer.restore(lr, k, 2, 2.55, RestoreOptions.builder().boundary(Boundary.PERIODIC).build());
+        assertThat(Degradation.of(k, 2, 2.55).boundary()).isEqualTo(Boundary.PERIODIC);
+        Image plain = restorer.restore(lr, Degradation.of(k, 2, 2.55));
+        Image explicit = restorer.restore(lr, smooth(k, 2, 2.55).toBuilder().boundary(Boundary.PERIODIC).build());
         assertThat(explicit).isEqualTo(plain);
     }
 
@@ -54,27 +55,35 @@ class RestorerBoundaryTest {
         Image lr = random(3, 12, 10, 2);
         Kernel k = Kernels.gaussian(9, 1.2);
         List<Iteration> seen = new ArrayList<>();
-        Image out = restorer.restore(lr, k, 2, 2.55,
-                RestoreOptions.builder().boundary(Boundary.SMOOTH).iterations(2).listener(seen::add).build());
+        Image out = restorer.restore(lr, smooth(k, 2, 2.55),
+                RestoreOptions.builder().iterations(2).listener(seen::add).build());
         assertThat(out.shape()).isEqualTo(Image.zeros(3, 24, 20).shape());
         Image padded = PeriodicExtension.extendLr(lr, 2);
         // ⌈2·12/8 + 2⌉·8 = 40, ⌈2·10/8 + 2⌉·8 = 40: the network ran at 40×40.
         assertThat(seen).hasSize(2);
         assertThat(seen.get(0).x().height()).isEqualTo(40);
-        Image manual = restorer.restore(padded, k, 2, 2.55, RestoreOptions.builder().iterations(2).build());
+        Image manual = restorer.restore(padded, Degradation.of(k, 2, 2.55), RestoreOptions.builder().iterations(2).build());
         assertThat(out).isEqualTo(PeriodicExtension.crop(manual, 24, 20));
     }
 
     @Test
     void smoothKeepsGreyAndOddSizes() {
         Image grey = random(1, 7, 9, 3);
-        Image out = restorer.restore(grey, Kernels.gaussian(7, 1.0), 3, 0,
-                RestoreOptions.builder().boundary(Boundary.SMOOTH).iterations(1).build());
+        Image out = restorer.restore(grey, smooth(Kernels.gaussian(7, 1.0), 3, 0),
+                RestoreOptions.builder().iterations(1).build());
         assertThat(out.channels()).isEqualTo(1);
         assertThat(out.height()).isEqualTo(21);
         assertThat(out.width()).isEqualTo(27);
         assertThat(out.isFinite()).isTrue();
-        assertThatThrownBy(() -> RestoreOptions.builder().boundary(null)).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("boundary");
+        assertThatThrownBy(() -> Degradation.builder().kernel(Kernel.delta()).boundary(null).build())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("boundary");
+        // grey is restored as R = G = B and averaged back: the same as restoring the RGB copy
+        Image rgb = restorer.restore(grey.toRgb(), smooth(Kernels.gaussian(7, 1.0), 3, 0),
+                RestoreOptions.builder().iterations(1).build());
+        assertThat(out).isEqualTo(rgb.meanOfChannels());
+    }
+
+    private static Degradation smooth(Kernel k, int scale, double sigma) {
+        return Degradation.of(k, scale, sigma).toBuilder().boundary(Boundary.SMOOTH).build();
     }
 }

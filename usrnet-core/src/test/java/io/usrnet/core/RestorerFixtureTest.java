@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
@@ -77,7 +78,7 @@ class RestorerFixtureTest {
         Restorer restorer = restorer(c.get("weights").getAsString(), format);
 
         // the hyper-network's schedule equals the reference's alpha_beta (float32 there)
-        Schedule schedule = restorer.schedule(sigma, sf);
+        Schedule schedule = restorer.schedule(Degradation.of(k, sf, sigma));
         var ab = c.getAsJsonArray("alpha_beta");
         int n = schedule.iterations();
         assertThat(ab.size()).isEqualTo(2 * n);
@@ -87,7 +88,7 @@ class RestorerFixtureTest {
         }
 
         List<Iteration> seen = new ArrayList<>();
-        Image out = restorer.restore(lr, k, sf, sigma, RestoreOptions.builder().listener(seen::add).build());
+        Image out = restorer.restore(lr, Degradation.of(k, sf, sigma), RestoreOptions.builder().listener(seen::add).build());
         assertThat(seen).hasSize(n);
         for (Iteration it : seen) {
             // the intermediates are the float32 run's: they carry its own round-off (up to ~1e-5 in
@@ -106,15 +107,15 @@ class RestorerFixtureTest {
         Path dir = FIXTURES.resolve("usrnet/case00");
         Image lr = NpyArray.read(dir.resolve("lr.npy")).toImage();
         Kernel k = NpyArray.read(dir.resolve("k.npy")).toKernel();
-        Schedule full = tinyPth.schedule(0, 4);
+        Schedule full = tinyPth.schedule(Degradation.of(k, 4, 0));
         // the first two iterations of the model's own schedule equal the reference's x2
-        Image two = tinyPth.restore(lr, k, 4, 0, RestoreOptions.builder().iterations(2).build());
+        Image two = tinyPth.restore(lr, Degradation.of(k, 4, 0), RestoreOptions.builder().iterations(2).build());
         assertThat(two.maxAbsDifference(npy(dir.resolve("x2.npy")))).isLessThan(2e-5);
         // an explicit schedule equal to the model's gives the same numbers
-        Image explicit = tinyPth.restore(lr, k, 4, 0, RestoreOptions.builder()
+        Image explicit = tinyPth.restore(lr, Degradation.of(k, 4, 0), RestoreOptions.builder()
                 .schedule(Schedule.of(full.alphas(), full.betas())).build());
-        assertThat(explicit).isEqualTo(tinyPth.restore(lr, k, 4, 0));
-        assertThatThrownBy(() -> tinyPth.restore(lr, k, 4, 0, RestoreOptions.builder().iterations(7).build()))
+        assertThat(explicit).isEqualTo(tinyPth.restore(lr, Degradation.of(k, 4, 0)));
+        assertThatThrownBy(() -> tinyPth.restore(lr, Degradation.of(k, 4, 0), RestoreOptions.builder().iterations(7).build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7 iterations");
     }
 
@@ -123,16 +124,16 @@ class RestorerFixtureTest {
         Path dir = FIXTURES.resolve("usrnet/case00");
         Image lr = NpyArray.read(dir.resolve("lr.npy")).toImage();
         Kernel k = NpyArray.read(dir.resolve("k.npy")).toKernel();
-        assertThatThrownBy(() -> tinyPth.restore(lr, k, 0, 0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> tinyPth.restore(lr, Degradation.of(k, 0, 0))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("scale must be a positive integer");
-        assertThatThrownBy(() -> tinyPth.restore(lr, k, 4, -1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> tinyPth.restore(lr, Degradation.of(k, 4, -1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sigma");
-        assertThatThrownBy(() -> tinyPth.restore(lr, k, 4, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> tinyPth.restore(lr, Degradation.of(k, 4, Double.NaN))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("sigma");
-        assertThatThrownBy(() -> tinyPth.restore(Image.zeros(2, 24, 32), k, 4, 0))
+        assertThatThrownBy(() -> tinyPth.restore(Image.zeros(2, 24, 32), Degradation.of(k, 4, 0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 channels");
         // 25×25 kernel, HR 4×4 at s = 1: the kernel does not fit
-        assertThatThrownBy(() -> tinyPth.restore(Image.zeros(3, 4, 4), k, 1, 0))
+        assertThatThrownBy(() -> tinyPth.restore(Image.zeros(3, 4, 4), Degradation.of(k, 1, 0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("25");
     }
 
@@ -142,7 +143,7 @@ class RestorerFixtureTest {
         Image rgb = NpyArray.read(dir.resolve("lr.npy")).toImage();
         Image grey = rgb.channel(1);
         Kernel k = NpyArray.read(dir.resolve("k.npy")).toKernel();
-        Image out = tinyPth.restore(grey, k, 4, 0);
+        Image out = tinyPth.restore(grey, Degradation.of(k, 4, 0));
         assertThat(out.channels()).isEqualTo(1);
         assertThat(out.height()).isEqualTo(96);
         assertThat(out.width()).isEqualTo(128);
@@ -152,7 +153,7 @@ class RestorerFixtureTest {
         for (int c = 0; c < 3; c++) {
             System.arraycopy(g, 0, ggg, c * g.length, g.length);
         }
-        Image rgbOut = tinyPth.restore(Image.of(3, grey.height(), grey.width(), ggg), k, 4, 0);
+        Image rgbOut = tinyPth.restore(Image.of(3, grey.height(), grey.width(), ggg), Degradation.of(k, 4, 0));
         float[] o = rgbOut.toArray();
         int plane = out.size();
         for (int p = 0; p < plane; p += 97) {
@@ -169,7 +170,7 @@ class RestorerFixtureTest {
         Path dir = FIXTURES.resolve("usrnet/case04");
         Image lr = NpyArray.read(dir.resolve("lr.npy")).toImage();
         Kernel k = NpyArray.read(dir.resolve("k.npy")).toKernel();
-        assertThatThrownBy(() -> r.restore(lr, k, 2, 15)).isExactlyInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> r.restore(lr, Degradation.of(k, 2, 15))).isExactlyInstanceOf(IllegalStateException.class)
                 .hasMessage("this Restorer is closed");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.usrnet.core.io.KernelFiles;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -68,7 +69,7 @@ class RestorerRobustnessTest {
         float[][] sequential = new float[threads][];
         for (int t = 0; t < threads; t++) {
             inputs.add(random(t == 3 ? 1 : 3, 24, 24, 100 + t)); // one grey input among the RGB ones
-            sequential[t] = restorer.restore(inputs.get(t), GAUSSIAN, 2, 2.55 * t).toArray();
+            sequential[t] = restorer.restore(inputs.get(t), Degradation.of(GAUSSIAN, 2, 2.55 * t)).toArray();
         }
         CyclicBarrier start = new CyclicBarrier(threads);
         AtomicInteger inFlight = new AtomicInteger();
@@ -83,7 +84,7 @@ class RestorerRobustnessTest {
                     List<float[]> out = new ArrayList<>();
                     for (int round = 0; round < rounds; round++) {
                         mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-                        out.add(restorer.restore(inputs.get(id), GAUSSIAN, 2, 2.55 * id).toArray());
+                        out.add(restorer.restore(inputs.get(id), Degradation.of(GAUSSIAN, 2, 2.55 * id)).toArray());
                         inFlight.decrementAndGet();
                     }
                     return out;
@@ -110,14 +111,14 @@ class RestorerRobustnessTest {
         assertThat(Restorer.kernelFor(bright)).isEqualTo(bright.normalized());
         Image lr = random(3, 24, 24, 7);
         List<String> records = logged(() -> {
-            Image restored = restorer.restore(lr, bright, 2, 0);
-            assertThat(restored).isEqualTo(restorer.restore(lr, bright.normalized(), 2, 0));
+            Image restored = restorer.restore(lr, Degradation.of(bright, 2, 0));
+            assertThat(restored).isEqualTo(restorer.restore(lr, Degradation.of(bright.normalized(), 2, 0)));
         });
         assertThat(records).containsExactly("WARN kernel sums to 2.5, normalised to 1");
 
         Kernel dim = scaled(GAUSSIAN, 0.998);
         assertThat(Restorer.kernelFor(dim).sum()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-12));
-        records = logged(() -> restorer.restore(lr, dim, 2, 0));
+        records = logged(() -> restorer.restore(lr, Degradation.of(dim, 2, 0)));
         assertThat(records).containsExactly("WARN kernel sums to 0.998, normalised to 1");
     }
 
@@ -130,7 +131,7 @@ class RestorerRobustnessTest {
             assertThat(Restorer.kernelFor(k)).as("bicubic kernel %d", i).isSameAs(k);
         }
         Kernel x2 = KernelFiles.read(bicubic + ":kernels:1");
-        assertThat(logged(() -> restorer.restore(random(3, 24, 24, 3), x2, 2, 0))).isEmpty();
+        assertThat(logged(() -> restorer.restore(random(3, 24, 24, 3), Degradation.of(x2, 2, 0)))).isEmpty();
         Kernel justInside = scaled(GAUSSIAN, 1.0009);
         assertThat(Restorer.kernelFor(justInside)).isSameAs(justInside);
         Kernel justOutside = scaled(GAUSSIAN, 1.0011);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.usrnet.core.metrics.Metrics;
-import io.usrnet.data.Degradations;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
@@ -58,10 +58,10 @@ class TiledRestoreTest {
         int iterations = full ? 0 : 1;
         Image hr = scene(1024, width);
         Kernel k = Kernels.gaussian(25, 1.6);
-        Image lr = Degradations.degrade(hr, k, 4, 2.55, 3);
+        Image lr = Degradation.of(k, 4, 2.55).apply(hr, 3);
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations);
-        Image whole = restorer.restore(lr, k, 4, 2.55, options.build());
-        Image tiled = restorer.restore(lr, k, 4, 2.55, options.tileSize(256).build());
+        Image whole = restorer.restore(lr, Degradation.of(k, 4, 2.55), options.build());
+        Image tiled = restorer.restore(lr, Degradation.of(k, 4, 2.55), options.tileSize(256).build());
         float[] a = whole.toArray();
         float[] b = tiled.toArray();
         double max = 0;
@@ -81,10 +81,10 @@ class TiledRestoreTest {
     void aTileAsLargeAsTheImageGivesTheIdenticalResult() {
         Image hr = scene(192, 160);
         Kernel k = Kernels.gaussian(25, 1.6);
-        Image lr = Degradations.degrade(hr, k, 4, 2.55, 3);
+        Image lr = Degradation.of(k, 4, 2.55).apply(hr, 3);
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(2);
-        Image whole = restorer.restore(lr, k, 4, 2.55, options.build());
-        Image tiled = restorer.restore(lr, k, 4, 2.55, options.tileSize(192).build());
+        Image whole = restorer.restore(lr, Degradation.of(k, 4, 2.55), options.build());
+        Image tiled = restorer.restore(lr, Degradation.of(k, 4, 2.55), options.tileSize(192).build());
         assertThat(tiled.toArray()).containsExactly(whole.toArray());
     }
 

@@ -134,13 +134,12 @@ public final class ContactSheet implements Consumer<Sample> {
     }
 
     private static void paste(Image p, float[] dst, int height, int width, int top, int left) {
-        float[] src = p.toArray();
+        float[] src = p.toRgb().toArray();
         int plane = p.height() * p.width();
         for (int c = 0; c < 3; c++) {
-            int sc = p.channels() == 1 ? 0 : c;
             for (int y = 0; y < p.height(); y++) {
                 for (int x = 0; x < p.width(); x++) {
-                    float val = src[sc * plane + y * p.width() + x];
+                    float val = src[c * plane + y * p.width() + x];
                     dst[c * height * width + (top + y) * width + left + x] = Math.max(0f, Math.min(1f, val));
                 }
             }

@@ -109,7 +109,7 @@ public final class Evaluation {
         long seed = imageName.hashCode();
         seed = seed * 31 + kernel;
         seed = seed * 31 + setting.scale();
-        return seed * 31 + Math.round(100 * setting.sigma255());
+        return seed * 31 + Math.round(100 * setting.sigma());
     }
 
     /**
@@ -119,7 +119,7 @@ public final class Evaluation {
      */
     public static Image degrade(Image hr, Kernel kernel, Setting setting, long seed) {
         Image lr = Degradations.table1(hr, kernel, setting.scale());
-        return setting.sigma255() > 0 ? Degradations.addGaussianNoise(lr, setting.sigma255(), seed) : lr;
+        return setting.sigma() > 0 ? Degradations.addGaussianNoise(lr, setting.sigma(), seed) : lr;
     }
 
     private Restorer restorer() throws IOException {
@@ -180,7 +180,7 @@ public final class Evaluation {
     private Image restore(Method m, Restorer restorer, Image lr, Kernel k, Setting setting) {
         int s = setting.scale();
         return switch (m) {
-            case USRNET -> restorer.restore(lr, k, s, setting.sigma255());
+            case USRNET -> restorer.restore(lr, setting.degradation(k));
             case NEAREST -> Degradations.upsampleNearest(lr, s);
             case BICUBIC -> Bicubic.upsample(lr, s);
             case DATA_STEP -> DataStep.prepare(k, s, lr).step(Degradations.upsampleNearest(lr, s), dataStepAlpha);

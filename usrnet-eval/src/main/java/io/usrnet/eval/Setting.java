@@ -1,5 +1,7 @@
 package io.usrnet.eval;
 
+import io.usrnet.data.Degradation;
+import io.usrnet.data.Kernel;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,9 +10,9 @@ import java.util.Locale;
  * [0, 255] units (the noise added to the low-resolution image has standard deviation σ/255).
  *
  * @param scale    the integer scale factor, ≥ 1
- * @param sigma255 the noise level in [0, 255] units, finite and ≥ 0
+ * @param sigma the noise level σ in [0, 255] units, finite and ≥ 0
  */
-public record Setting(int scale, double sigma255) {
+public record Setting(int scale, double sigma) {
     /** The five settings of the paper's Table 1: x2 σ0, x3 σ0, x3 σ2.55, x3 σ7.65, x4 σ0. */
     public static final List<Setting> TABLE1 = List.of(new Setting(2, 0), new Setting(3, 0), new Setting(3, 2.55),
             new Setting(3, 7.65), new Setting(4, 0));
@@ -24,10 +26,15 @@ public record Setting(int scale, double sigma255) {
         if (scale < 1) {
             throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
         }
-        if (!(sigma255 >= 0) || !Double.isFinite(sigma255)) {
+        if (!(sigma >= 0) || !Double.isFinite(sigma)) {
             throw new IllegalArgumentException("sigma must be a finite number >= 0 (in [0, 255] units), got "
-                    + sigma255);
+                    + sigma);
         }
+    }
+
+    /** The degradation of this setting with blur kernel {@code kernel} (periodic boundary, as Table 1). */
+    public Degradation degradation(Kernel kernel) {
+        return Degradation.of(kernel, scale, sigma);
     }
 
     /**
@@ -54,8 +61,8 @@ public record Setting(int scale, double sigma255) {
 
     /** σ without needless digits: {@code 0}, {@code 2.55}. */
     public String sigmaText() {
-        return sigma255 == Math.rint(sigma255) ? Long.toString((long) sigma255)
-                : String.format(Locale.ROOT, "%s", sigma255);
+        return sigma == Math.rint(sigma) ? Long.toString((long) sigma)
+                : String.format(Locale.ROOT, "%s", sigma);
     }
 
     /** The form {@link #parse} reads, e.g. {@code x3:2.55}. */

@@ -8,6 +8,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -63,7 +64,7 @@ class EvaluationTest {
             int s = sc.setting().scale();
             Kernel k = kernels.get(sc.kernel() - 1);
             Image y = Degradations.table1(hr, k, s);
-            if (sc.setting().sigma255() > 0) {
+            if (sc.setting().sigma() > 0) {
                 y = Degradations.addGaussianNoise(y, 7.65, Evaluation.noiseSeed(sc.image(), sc.kernel(), sc.setting()));
                 assertThat(y.maxAbsDifference(Degradations.table1(hr, k, s))).isGreaterThan(0.02);
             }
@@ -112,7 +113,7 @@ class EvaluationTest {
         Image hr = ImageFiles.readImage(images.get(0));
         Image out;
         try (Restorer restorer = Restorer.builder().weights(EvalFixtures.TINY_WEIGHTS).build()) {
-            out = restorer.restore(Degradations.table1(hr, kernels.get(0), 2), kernels.get(0), 2, 0);
+            out = restorer.restore(Degradations.table1(hr, kernels.get(0), 2), Degradation.of(kernels.get(0), 2, 0));
         }
         double expected = Metrics.psnr(out, Degradations.modcrop(hr, 8), 4);
         assertThat(r.scores().get(0).psnr()).isEqualTo(expected);

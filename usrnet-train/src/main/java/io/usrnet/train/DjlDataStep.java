@@ -143,9 +143,12 @@ public final class DjlDataStep implements AutoCloseable {
         if (scale == 1) {
             return a.duplicate();
         }
+        // means, not sum().div(s²): DJL's div(Number) wraps s² in a tensor over a Java buffer that
+        // autograd keeps for the backward pass after DJL has let the buffer go (issue 11; see the
+        // package documentation). DJL's mean takes one axis at a time.
         try (NDArray split = a.reshape(n, c, scale, lrHeight, scale, lrWidth);
-                NDArray sum = split.sum(new int[] {2, 4})) {
-            return sum.div(scale * scale);
+                NDArray columns = split.mean(new int[] {4})) {
+            return columns.mean(new int[] {2});
         }
     }
 

@@ -1,5 +1,8 @@
 package io.usrnet.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import io.usrnet.prior.DjlRuntime;
 import java.nio.FloatBuffer;
@@ -9,6 +12,8 @@ import java.util.Objects;
 
 /** Copies flat float values into and out of named DJL parameters. */
 final class ParameterValues {
+    private static final NDIndex ALL = new NDIndex("...");
+
     private ParameterValues() {
     }
 
@@ -32,7 +37,12 @@ final class ParameterValues {
         boolean grad = DjlRuntime.setGradMode(false);
         try {
             for (Map.Entry<String, float[]> e : values.entrySet()) {
-                parameters.get(e.getKey()).getArray().set(FloatBuffer.wrap(e.getValue()));
+                NDArray target = parameters.get(e.getKey()).getArray();
+                try (NDManager scratch = target.getManager().newSubManager()) {
+                    // an indexed copy into the parameter's own memory: NDArray.set(Buffer) would make
+                    // the parameter's storage a Java buffer whose life only DJL's wrapper keeps
+                    target.set(ALL, scratch.create(FloatBuffer.wrap(e.getValue()), target.getShape()));
+                }
             }
         } finally {
             DjlRuntime.setGradMode(grad);

@@ -14,6 +14,7 @@ import io.usrnet.core.metrics.Metrics;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.core.weights.SafeTensors;
 import io.usrnet.core.weights.StateDict;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -293,7 +294,8 @@ public final class Trainer implements AutoCloseable {
                     NDArray y = scope.create(b.lr(), new Shape(b.size(), 3, l, l));
                     output = net.restore(ps, y, b.kernels(), b.scale(), scope.create(b.sigmas()), true);
                 }
-                NDArray l1 = output.sub(target).abs().sum().div(target.size());
+                // mean(), not sum().div(n): see the package documentation (issue 11)
+                NDArray l1 = output.sub(target).abs().mean();
                 loss = l1.getFloat();
                 if (!Double.isFinite(loss)) {
                     adam.discardGradients();
@@ -363,7 +365,7 @@ public final class Trainer implements AutoCloseable {
                     try (GradientCollector gc = DjlRuntime.engine().newGradientCollector()) {
                         NDArray out = net.schedule(ps, scope.create(sigmas), scale, true);
                         NDArray target = scope.create(targets, new Shape(HYPER_FIT_BATCH, 2L * n));
-                        NDArray loss = out.log().sub(target).abs().sum().div(target.size());
+                        NDArray loss = out.log().sub(target).abs().mean();
                         last = loss.getFloat();
                         gc.backward(loss);
                     }
@@ -458,7 +460,7 @@ public final class Trainer implements AutoCloseable {
             int scale = scales[i % scales.length];
             Kernel k = sampler.kernel(rnd, scale);
             double sigma = VALIDATION_SIGMAS255[i % VALIDATION_SIGMAS255.length];
-            Image lr = Degradations.degrade(hr, k, scale, sigma, rnd.nextLong());
+            Image lr = Degradation.of(k, scale, sigma).apply(hr, rnd.nextLong());
             Image noisy = Degradations.addGaussianNoise(hr, VALIDATION_DENOISE_SIGMA255, rnd.nextLong());
             out.add(new ValidationCase(hr, lr, k, scale, sigma, noisy));
         }

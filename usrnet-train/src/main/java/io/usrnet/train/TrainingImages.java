@@ -116,14 +116,10 @@ public final class TrainingImages {
     }
 
     private static byte[] toBytes(Image img) {
-        int plane = img.height() * img.width();
-        float[] v = img.toArray();
-        byte[] out = new byte[3 * plane];
-        for (int c = 0; c < 3; c++) {
-            int src = (img.channels() == 1 ? 0 : c) * plane;
-            for (int i = 0; i < plane; i++) {
-                out[c * plane + i] = (byte) Math.round(Math.min(1f, Math.max(0f, v[src + i])) * 255f);
-            }
+        float[] v = img.toRgb().toArray();
+        byte[] out = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (byte) Math.round(Math.min(1f, Math.max(0f, v[i])) * 255f);
         }
         return out;
     }

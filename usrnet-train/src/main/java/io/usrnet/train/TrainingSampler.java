@@ -1,5 +1,6 @@
 package io.usrnet.train;
 
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
@@ -17,7 +18,7 @@ import java.util.stream.IntStream;
  * <p>A super-resolution batch ({@link #batch}) has one scale factor s drawn uniformly from the
  * configured scales; each sample is a random square HR patch of a uniformly drawn image, under one
  * of the 8 flips/rotations, blurred by its own kernel, decimated (upper-left) and noised:
- * {@code y = (x ⊗ k)↓s + n} in floating point (circular boundary, {@link Degradations#degrade}).
+ * {@code y = (x ⊗ k)↓s + n} in floating point (circular boundary, {@link Degradation#apply}).
  * Kernels: with probability 1 − {@code motionProbability} an anisotropic Gaussian whose two
  * variances are uniform in [{@code minVariance}, {@code maxVariance}] at a uniform angle, shifted
  * up-left by (s−1)/2 ({@link Kernels#shiftForDecimation}); otherwise a random camera-shake kernel
@@ -187,7 +188,7 @@ public final class TrainingSampler {
             double sigma255 = rnd.nextDouble() < settings.zeroNoiseProbability() ? 0
                     : rnd.nextDouble() * settings.maxSigma255();
             Image x = Image.wrap(3, p, p, Arrays.copyOfRange(hr, i * 3 * p * p, (i + 1) * 3 * p * p));
-            Image y = Degradations.degrade(x, k, scale, sigma255, rnd.nextLong());
+            Image y = Degradation.of(k, scale, sigma255).apply(x, rnd.nextLong());
             y.copyTo(lr, i * 3 * l * l);
             kernels[i] = k;
             sigmas[i] = (float) (sigma255 / 255);

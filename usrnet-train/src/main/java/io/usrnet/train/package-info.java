@@ -14,5 +14,17 @@
  *     loss, denoiser pre-training, end-to-end training, validation on held-out training images,
  *     checkpoints and exact resumption.</li>
  * </ul>
+ *
+ * <p><b>A rule for code in the training graph (issue 11).</b> Do not give a DJL array operation a
+ * {@code Number} operand ({@code x.mul(2)}, {@code x.div(n)}, ...) on arrays that require gradients.
+ * DJL wraps the number in a tensor over a Java direct buffer (PyTorch {@code from_blob}: PyTorch
+ * does not own the memory) and closes it as soon as the operation returns; autograd keeps that
+ * tensor for the backward pass (the derivative of {@code x·c} needs {@code c}), and once the Java
+ * garbage collector has released the buffer, backward multiplies by whatever the memory then
+ * holds: gradients a few percent off, or NaN, depending on when the collector ran. This was the
+ * cause of the NaN and non-deterministic training runs; {@code TrainingParityTest} collects
+ * garbage and overwrites freed native memory between forward and backward to keep it out. Use
+ * operations with no scalar operand ({@code mean()} for {@code sum()/n}) or an array the engine owns
+ * ({@code manager.full(shape, value)}).
  */
 package io.usrnet.train;

@@ -7,6 +7,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.TestData;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernels;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class TrainerTest extends EngineTestBase {
         assertThat(w.stateDict().metadata()).containsEntry("step", "40").containsKey("training_config");
         try (Restorer r = Restorer.builder().weights(w).build()) {
             Image lr = Image.zeros(3, 8, 8);
-            assertThat(r.restore(lr, Kernels.gaussian(9, 1), 2, 0).height()).isEqualTo(16);
+            assertThat(r.restore(lr, Degradation.of(Kernels.gaussian(9, 1), 2, 0)).height()).isEqualTo(16);
         }
         assertThat(Files.readString(out.resolve("train.log"))).contains("begin end-to-end at step 0")
                 .contains("hyper-network fitted");
