@@ -102,6 +102,72 @@ class BoundaryExtensionTest {
         assertThat(maxCircularStep(e)).isLessThan(maxCircularStep(x));
     }
 
+    /** The 5-point Laplacian of channel c at (i, j), read circularly (the way the FFT sees the canvas). */
+    private static double circularLaplacian(Image x, int c, int i, int j) {
+        int h = x.height();
+        int w = x.width();
+        return (double) x.get(c, (i + h - 1) % h, j) + x.get(c, (i + 1) % h, j) + x.get(c, i, (j + w - 1) % w)
+                + x.get(c, i, (j + 1) % w) - 4.0 * x.get(c, i, j);
+    }
+
+    /**
+     * What the class comment promises, the smoothness itself: the extension is discrete harmonic
+     * (Δu = 0, 5-point), read circularly. That holds at every pixel of the right band (columns w..W−1,
+     * all rows; periodic along the rows, between column w−1 and, through the wrap, column 0) and of
+     * the bottom band but for its end columns (rows h..H−1, columns 1..w−2; between row h−1 and,
+     * through the wrap, row 0; its ends are tied to a linear interpolation, beside which the right band
+     * comes later). Random input has a Laplacian of order 1, so any fill that is only continuous or
+     * monotone (linear across the band, a screened or mis-scaled solve) fails by orders of magnitude;
+     * the bound is float32 rounding of the stored values (8 terms of at most 2⁻²⁴). Harmonic also means
+     * no overshoot: every extension value lies within the input's range (maximum principle).
+     */
+    @Test
+    void extensionIsDiscreteHarmonicOnTheTorus() {
+        // {h, w, H, W}: both bands; bands one pixel thick; only a right band; only a bottom band
+        int[][] sizes = {{13, 17, 40, 48}, {40, 56, 64, 80}, {9, 11, 10, 12}, {8, 8, 8, 20}, {8, 8, 20, 8}};
+        for (int[] size : sizes) {
+            int h = size[0];
+            int w = size[1];
+            Image x = Fixtures.random(2, h, w, 11 + size[2]);
+            Image e = PeriodicExtension.extend(x, size[2], size[3]);
+            float min = Float.MAX_VALUE;
+            float max = -Float.MAX_VALUE;
+            for (float f : x.toArray()) {
+                min = Math.min(min, f);
+                max = Math.max(max, f);
+            }
+            double worst = 0;
+            int checked = 0;
+            for (int c = 0; c < 2; c++) {
+                for (int i = 0; i < e.height(); i++) {
+                    for (int j = 0; j < e.width(); j++) {
+                        boolean rightBand = j >= w;
+                        boolean bottomBand = i >= h && j >= 1 && j <= w - 2;
+                        if (rightBand || bottomBand) {
+                            worst = Math.max(worst, Math.abs(circularLaplacian(e, c, i, j)));
+                            checked++;
+                        }
+                        if (i >= h || j >= w) {
+                            assertThat(e.get(c, i, j)).as("extension at %d,%d,%d of %s", c, i, j, e.shape())
+                                    .isBetween(min, max);
+                        }
+                    }
+                }
+            }
+            assertThat(checked).isGreaterThan(0);
+            assertThat(worst).as("largest |Δu| in the extension of %s to %s", x.shape(), e.shape()).isLessThan(2e-6);
+        }
+        // the input's own Laplacian, for scale: far from zero
+        Image x = Fixtures.random(1, 13, 17, 3);
+        double inside = 0;
+        for (int i = 1; i < 12; i++) {
+            for (int j = 1; j < 16; j++) {
+                inside = Math.max(inside, Math.abs(circularLaplacian(x, 0, i, j)));
+            }
+        }
+        assertThat(inside).isGreaterThan(1);
+    }
+
     @Test
     void constantStaysConstantExactly() {
         float[] v = new float[2 * 9 * 11];

@@ -216,7 +216,7 @@ class DataStepTest {
         Image y = Fixtures.random(3, 4, 5, 51);
         Kernel k = Kernels.gaussian(5, 1);
         assertThatThrownBy(() -> DataStep.prepare(k, 0, y))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("scale must be ≥ 1, got 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("scale", "≥ 1", "got 0");
         assertThatThrownBy(() -> DataStep.prepare(Kernels.gaussian(9, 1), 2, y))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kernel 9×9 is larger than the high-resolution size 8×10")
@@ -227,7 +227,7 @@ class DataStepTest {
         bad[2 * 20 + 7] = Float.NaN;
         assertThatThrownBy(() -> DataStep.prepare(k, 2, Image.wrap(3, 4, 5, bad)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("y contains a non-finite sample (NaN) at channel 2, row 1, column 2");
+                .hasMessageStartingWith("y ").hasMessageContainingAll("NaN", "channel 2, row 1, column 2");
         assertThatThrownBy(() -> DataStep.prepare(null, 2, y)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> DataStep.prepare(Kernel.of(1, 1, new double[] {1e300}), 1, y))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spectrum overflows");
@@ -237,22 +237,22 @@ class DataStepTest {
         for (double alpha : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
             assertThatThrownBy(() -> d.step(x, alpha))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("alpha must be a finite number > 0, got " + alpha);
+                    .hasMessageContainingAll("alpha", "> 0", "got " + alpha);
         }
         assertThatThrownBy(() -> d.step(Fixtures.random(3, 8, 11, 53), 0.1))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("x must be 3×8×10 (channels × scale·height × scale·width), got 3×8×11");
+                .hasMessageStartingWith("x ").hasMessageContainingAll("3×8×10", "got 3×8×11");
         assertThatThrownBy(() -> d.step(Fixtures.random(1, 8, 10, 53), 0.1))
-                .hasMessage("x must be 3×8×10 (channels × scale·height × scale·width), got 1×8×10");
+                .hasMessageStartingWith("x ").hasMessageContainingAll("3×8×10", "got 1×8×10");
         assertThatThrownBy(() -> d.step(new float[239], 0.1, new float[240]))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("x must hold 3×8×10 (channels × scale·height × scale·width) = 240 samples, got 239");
+                .hasMessageStartingWith("x ").hasMessageContainingAll("240 samples", "got 239");
         assertThatThrownBy(() -> d.step(new float[240], 0.1, new float[2]))
-                .hasMessage("out must hold 3×8×10 (channels × scale·height × scale·width) = 240 samples, got 2");
+                .hasMessageStartingWith("out ").hasMessageContainingAll("240 samples", "got 2");
         float[] inf = x.toArray();
         inf[85] = Float.NEGATIVE_INFINITY;
         assertThatThrownBy(() -> d.step(inf, 0.1, new float[240]))
-                .hasMessage("x contains a non-finite sample (-Infinity) at channel 1, row 0, column 5");
+                .hasMessageStartingWith("x ").hasMessageContainingAll("-Infinity", "channel 1, row 0, column 5");
     }
 
     private static org.assertj.core.data.Offset<Double> within(double tol) {

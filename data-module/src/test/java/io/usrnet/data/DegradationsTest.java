@@ -89,16 +89,15 @@ class DegradationsTest {
         v[8 * 2 + 3] = 0.5f;
         assertThatThrownBy(() -> Degradations.table1(Image.wrap(1, 8, 8, v), Kernel.delta(), 2))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the Table-1 degradation needs an 8-bit image (samples q/255, q = 0..255), but the sample"
-                        + " at channel 0, row 2, column 3 is 0.5 = 127.5/255");
+                .hasMessageContainingAll("8-bit", "channel 0, row 2, column 3", "0.5 = 127.5/255");
         v[8 * 2 + 3] = 1.2f;
         assertThatThrownBy(() -> Degradations.table1(Image.wrap(1, 8, 8, v), Kernel.delta(), 2))
                 .hasMessageContaining("is 1.2 = 306.0/255");
         assertThatThrownBy(() -> Degradations.table1(Image.zeros(3, 30, 20), Kernel.delta(), 3))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("image 30×20 is smaller than the crop multiple 24 = lcm(scale 3, 8)");
+                .hasMessageContainingAll("30×20", "24 = lcm(scale 3, 8)");
         assertThatThrownBy(() -> Degradations.table1(x, Kernel.delta(), 0))
-                .hasMessage("scale must be ≥ 1, got 0");
+                .hasMessageContainingAll("scale", "≥ 1", "got 0");
     }
 
     @Test
@@ -178,8 +177,8 @@ class DegradationsTest {
         }
         assertThat(Degradations.decimate(u, 4)).isEqualTo(x);
         assertThat(Degradations.decimate(x, 1)).isEqualTo(x);
-        assertThatThrownBy(() -> Degradations.decimate(x, 0)).hasMessage("scale must be ≥ 1, got 0");
-        assertThatThrownBy(() -> Degradations.upsampleNearest(x, -2)).hasMessage("scale must be ≥ 1, got -2");
+        assertThatThrownBy(() -> Degradations.decimate(x, 0)).hasMessageContainingAll("scale", "≥ 1", "got 0");
+        assertThatThrownBy(() -> Degradations.upsampleNearest(x, -2)).hasMessageContainingAll("scale", "≥ 1", "-2");
     }
 
     @Test
@@ -189,8 +188,8 @@ class DegradationsTest {
         assertThat(c.shape()).isEqualTo("1×12×8");
         assertThat(c.get(0, 11, 7)).isEqualTo(x.get(0, 11, 7));
         assertThat(Degradations.modcrop(x, 1)).isSameAs(x);
-        assertThatThrownBy(() -> Degradations.modcrop(x, 11)).hasMessage("image 13×10 is smaller than the crop multiple 11");
-        assertThatThrownBy(() -> Degradations.modcrop(x, 0)).hasMessage("crop multiple must be ≥ 1, got 0");
+        assertThatThrownBy(() -> Degradations.modcrop(x, 11)).hasMessageContainingAll("13×10", "crop multiple 11");
+        assertThatThrownBy(() -> Degradations.modcrop(x, 0)).hasMessageContainingAll("crop multiple", "≥ 1", "got 0");
     }
 
     @Test
@@ -213,7 +212,7 @@ class DegradationsTest {
         Image y = Fixtures.random(1, 4, 4, 1);
         assertThat(Degradations.addGaussianNoise(y, 0, 1)).isEqualTo(y);
         assertThatThrownBy(() -> Degradations.addGaussianNoise(y, -1, 1))
-                .hasMessage("noise level sigma must be a finite number ≥ 0 (in [0,255] units), got -1.0");
+                .hasMessageContainingAll("sigma", "≥ 0", "[0,255]", "-1.0");
         assertThatThrownBy(() -> Degradations.addGaussianNoise(y, Double.NaN, 1))
                 .hasMessageContaining("got NaN");
     }

@@ -152,20 +152,21 @@ class KernelsTest {
     @Test
     void rejectsInvalidArguments() {
         assertThatThrownBy(() -> Kernels.gaussian(0, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("kernel size must be ≥ 1, got 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("kernel size", "≥ 1", "got 0");
         assertThatThrownBy(() -> Kernels.gaussian(5, 0))
-                .hasMessage("Gaussian width must be a finite number > 0, got 0.0");
+                .hasMessageContainingAll("Gaussian width", "> 0", "0.0");
         assertThatThrownBy(() -> Kernels.gaussian(5, Double.NaN))
-                .hasMessage("Gaussian width must be a finite number > 0, got NaN");
+                .hasMessageContainingAll("Gaussian width", "> 0", "NaN");
         assertThatThrownBy(() -> Kernels.anisotropicGaussian(5, -1, 1, 0))
-                .hasMessage("sigma1 must be a finite number > 0, got -1.0");
+                .hasMessageContainingAll("sigma1", "> 0", "-1.0");
         assertThatThrownBy(() -> Kernels.anisotropicGaussian(5, 1, Double.POSITIVE_INFINITY, 0))
-                .hasMessage("sigma2 must be a finite number > 0, got Infinity");
+                .hasMessageContainingAll("sigma2", "> 0", "Infinity");
         assertThatThrownBy(() -> Kernels.anisotropicGaussian(5, 1, 1, Double.NaN))
-                .hasMessage("theta must be finite, got NaN");
-        assertThatThrownBy(() -> Kernels.motion(-3, 1)).hasMessage("kernel size must be ≥ 1, got -3");
-        assertThatThrownBy(() -> Kernels.shiftForDecimation(Kernel.delta(), 0)).hasMessage("scale must be ≥ 1, got 0");
+                .hasMessageContainingAll("theta", "finite", "NaN");
+        assertThatThrownBy(() -> Kernels.motion(-3, 1)).hasMessageContainingAll("kernel size", "≥ 1", "-3");
+        assertThatThrownBy(() -> Kernels.shiftForDecimation(Kernel.delta(), 0))
+                .hasMessageContainingAll("scale", "≥ 1", "got 0");
         assertThatThrownBy(() -> Kernels.shiftForDecimation(Kernel.of(new double[][] {{1, -1}}), 1))
-                .hasMessage("shifted kernel sums to zero and cannot be normalised");
+                .hasMessageContainingAll("sums to zero", "normalised");
     }
 }

@@ -68,24 +68,24 @@ class HyperNetworkTest {
     void rejectsBadInputs() {
         HyperNetwork net = oneUnit(1f, 1f, 0f);
         assertThatThrownBy(() -> net.schedule(-1, 2)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("noise level sigma255 (in [0,255] units) must be finite and >= 0, got -1.0");
+                .hasMessageContainingAll("sigma255", "[0,255]", ">= 0", "-1.0");
         assertThatThrownBy(() -> net.schedule(Double.NaN, 2)).hasMessageContaining("got NaN");
         assertThatThrownBy(() -> net.schedule(Double.POSITIVE_INFINITY, 2)).hasMessageContaining("got Infinity");
         assertThatThrownBy(() -> net.schedule(5, 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("scale factor must be >= 1, got 0");
+                .hasMessageContainingAll("scale factor", ">= 1", "got 0");
     }
 
     @Test
     void rejectsBadWeights() {
         assertThatThrownBy(() -> HyperNetwork.of(1, 2, new float[3], new float[2], new float[4], new float[2],
                 new float[4], new float[2])).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("hyper-network w0 (layer 0 weight [h, 2]) needs 4 values, got 3");
+                .hasMessageContainingAll("w0", "4 values", "got 3");
         assertThatThrownBy(() -> HyperNetwork.of(0, 2, new float[4], new float[2], new float[4], new float[2],
-                new float[0], new float[0])).hasMessage("hyper-network needs at least 1 iteration, got 0");
+                new float[0], new float[0])).hasMessageContainingAll("at least 1 iteration", "got 0");
         assertThatThrownBy(() -> HyperNetwork.of(1, 1, new float[2], new float[1], new float[1], new float[1],
                 new float[] {0f, Float.NaN}, new float[2]))
-                .hasMessage("hyper-network w2 (layer 4 weight [2n, h]) holds NaN at index 1");
+                .hasMessageContainingAll("w2", "NaN", "index 1");
         assertThatThrownBy(() -> HyperNetwork.of(1, 1, new float[2], null, new float[1], new float[1],
-                new float[2], new float[2])).hasMessage("hyper-network b0 (layer 0 bias [h]) is null");
+                new float[2], new float[2])).hasMessageContainingAll("b0", "null");
     }
 }

@@ -26,18 +26,18 @@ class ScheduleTest {
     void validates() {
         assertThatThrownBy(() -> Schedule.of(new double[] {1, 2}, new double[] {1}))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("schedule needs as many alphas as betas, got 2 alphas and 1 betas");
+                .hasMessageContainingAll("2 alphas", "1 betas");
         assertThatThrownBy(() -> Schedule.of(new double[0], new double[0]))
-                .hasMessage("schedule needs at least one iteration, got none");
+                .hasMessageContaining("at least one iteration");
         assertThatThrownBy(() -> Schedule.of(new double[] {1, 0}, new double[] {1, 1}))
-                .hasMessage("alpha[1] must be finite and > 0, got 0.0");
+                .hasMessageContainingAll("alpha[1]", "> 0", "got 0.0");
         assertThatThrownBy(() -> Schedule.of(new double[] {Double.NaN}, new double[] {1}))
-                .hasMessage("alpha[0] must be finite and > 0, got NaN");
+                .hasMessageContainingAll("alpha[0]", "> 0", "NaN");
         assertThatThrownBy(() -> Schedule.of(new double[] {1}, new double[] {-0.5}))
-                .hasMessage("beta[0] must be finite and >= 0, got -0.5");
+                .hasMessageContainingAll("beta[0]", ">= 0", "-0.5");
         assertThatThrownBy(() -> Schedule.of(new double[] {1}, new double[] {Double.POSITIVE_INFINITY}))
-                .hasMessage("beta[0] must be finite and >= 0, got Infinity");
+                .hasMessageContainingAll("beta[0]", "finite", "Infinity");
         assertThatThrownBy(() -> Schedule.of(null, new double[] {1}))
-                .hasMessage("schedule needs both alphas and betas, got null alphas and non-null betas");
+                .hasMessageContainingAll("null alphas", "non-null betas");
     }
 }

@@ -138,7 +138,7 @@ class RestorerRobustnessTest {
         assertThat(Restorer.kernelFor(justOutside)).isEqualTo(justOutside.normalized());
         assertThatThrownBy(() -> Restorer.kernelFor(scaled(GAUSSIAN, -0.5)))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage("the 7×7 kernel sums to -0.5: a blur kernel's taps must sum to a positive value (normally 1)");
+                .hasMessageContainingAll("7×7", "sums to -0.5", "positive");
         assertThatThrownBy(() -> Restorer.kernelFor(Kernel.of(new double[][] {{1, -1}})))
                 .isExactlyInstanceOf(IllegalArgumentException.class).hasMessageContaining("must not sum to zero");
     }

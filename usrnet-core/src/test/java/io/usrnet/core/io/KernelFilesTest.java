@@ -254,7 +254,7 @@ class KernelFilesTest {
     private void assertMatRefused(String name, byte[] variable, String message) throws IOException {
         Path file = Files.write(dir.resolve(name), matFile(variable));
         assertThatThrownBy(() -> KernelFiles.read(file)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(file + ": corrupt or truncated MATLAB .mat file: " + message);
+                .hasMessageStartingWith(file + ": ").hasMessageContainingAll(".mat", message);
     }
 
     /** A little-endian MAT v5 file of the given top-level elements. */

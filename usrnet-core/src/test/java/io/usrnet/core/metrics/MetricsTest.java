@@ -89,23 +89,23 @@ class MetricsTest {
     void badInputsAreRejected() {
         Image a = constant(3, 20, 20, 0.5f);
         assertThatThrownBy(() -> Metrics.psnr(a, constant(3, 20, 21, 0.5f), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("images differ in shape: 3×20×20 vs 3×20×21");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("3×20×20", "3×20×21");
         assertThatThrownBy(() -> Metrics.ssim(a, constant(1, 20, 20, 0.5f), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("images differ in shape: 3×20×20 vs 1×20×20");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("3×20×20", "1×20×20");
         assertThatThrownBy(() -> Metrics.psnr(a, a, -1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("border must not be negative, got -1");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("border", "negative", "-1");
         assertThatThrownBy(() -> Metrics.psnr(a, a, 10)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("border 10 is too large for a 20×20 image: 0×0 pixels remain, need at least 1");
+                .hasMessageContainingAll("border 10", "20×20", "0×0", "at least 1");
         assertThat(Metrics.psnr(a, a, 9)).isInfinite();
         assertThatThrownBy(() -> Metrics.ssimY(a, a, 5)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("border 5 is too large for a 20×20 image: 10×10 pixels remain, SSIM needs at least 11×11");
+                .hasMessageContainingAll("border 5", "20×20", "10×10", "at least 11×11");
         assertThat(Metrics.ssim(a, a, 4)).isCloseTo(1.0, within(1e-12));
         float[] nan = new float[3 * 20 * 20];
         nan[100] = Float.NaN;
         assertThatThrownBy(() -> Metrics.psnr(a, Image.wrap(3, 20, 20, nan), 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("the second image contains NaN or infinite samples");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("second image", "NaN");
         Image four = constant(4, 20, 20, 0.5f);
         assertThatThrownBy(() -> Metrics.psnrY(four, four, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("luma (Y) needs an RGB or grey image, got 4 channels");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("luma", "4 channels");
     }
 }

@@ -68,7 +68,7 @@ class CorruptWeightsTest {
                 : "an opcode takes more items than the stack holds (or a mark that is not there)";
         InvalidFileException e = catchThrowableOfType(InvalidFileException.class, () -> WeightFiles.read(file));
         assertThat(e).as(what).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(file + ": corrupt checkpoint: archive/data.pkl is not a valid pickle (" + message + ")");
+                .hasMessageStartingWith(file + ": ").hasMessageContainingAll("archive/data.pkl", message);
         assertThat(e.getCause()).isExactlyInstanceOf(PickleException.class);
     }
 

@@ -132,8 +132,8 @@ class LegacyPthReaderTest {
         byte[] outside = LegacyFiles.oneTensor(4, "77", 2, 3, 0, new int[] {1}, new long[] {1});
         Path f1 = write("v1.pth", file(outside, keys(key(0)), record(1, 2, 3, 4)));
         assertThatThrownBy(() -> PthReader.read(f1)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(f1 + ": corrupt legacy checkpoint: the main pickle is not a valid pickle (storage view 77"
-                        + " (elements 2 to 2 + 3) lies outside its storage of 4 elements)");
+                .hasMessageStartingWith(f1 + ": ")
+                .hasMessageContainingAll("storage view 77", "elements 2 to 2 + 3", "storage of 4 elements");
 
         byte[] beyond = LegacyFiles.oneTensor(4, "77", 1, 2, 1, new int[] {2}, new long[] {1});
         Path f2 = write("v2.pth", file(beyond, keys(key(0)), record(1, 2, 3, 4)));
@@ -147,8 +147,8 @@ class LegacyPthReaderTest {
         byte[] p = LegacyFiles.oneTensor(1, 0, new int[] {1 << 30}, new long[] {0});
         Path file = write("expanded.pth", file(p, keys(key(0)), record(1f)));
         assertThatThrownBy(() -> PthReader.read(file)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(file + ": tensor 'w' has 1073741824 elements, more than the 1 of its storage (zero or"
-                        + " overlapping strides); such expanded tensors are not supported");
+                .hasMessageStartingWith(file + ": ")
+                .hasMessageContainingAll("tensor 'w'", "1073741824 elements", "the 1 of its storage", "not supported");
         // The same in a zip checkpoint.
         Pickle zipped = new Pickle().proto(2).orderedDict().mark().str("w")
                 .tensor("FloatStorage", "0", 1, 0, new int[] {1 << 30}, new long[] {0}).setitems().stop();
@@ -166,24 +166,24 @@ class LegacyPthReaderTest {
         for (PthSafetyTest.ThrowingReader reader : new PthSafetyTest.ThrowingReader[] {PthReader::read,
             WeightFiles::read}) {
             assertThatThrownBy(() -> reader.read(t)).isExactlyInstanceOf(InvalidFileException.class)
-                    .hasMessage(t + ": unsupported PyTorch checkpoint format: a tar archive, as the earliest torch"
-                            + " releases wrote; re-save it with a newer torch: torch.save(torch.load(old), new)");
+                    .hasMessageStartingWith(t + ": ")
+                    .hasMessageContainingAll("tar archive", "torch.save(torch.load(old), new)");
         }
 
         Path plain = write("list.pkl", new Pickle().proto(2).emptyList().stop().bytes());
         assertThatThrownBy(() -> WeightFiles.read(plain)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(plain + ": not a PyTorch checkpoint: a pickle without torch's magic number (expected"
-                        + " the zip archive or the legacy pickle file that torch.save writes)");
+                .hasMessageStartingWith(plain + ": ")
+                .hasMessageContainingAll("not a PyTorch checkpoint", "magic number");
 
         Path version = write("v.pth", LegacyFiles.concat(LegacyFiles.magic(),
                 new Pickle().proto(2).raw('M', 0xe8, 0x03).stop().bytes()));
         assertThatThrownBy(() -> PthReader.read(version)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(version + ": unsupported legacy PyTorch checkpoint version 1000 (expected 1001)");
+                .hasMessageStartingWith(version + ": ").hasMessageContainingAll("version 1000", "expected 1001");
 
         Path noDict = write("s.pth", LegacyFiles.concat(LegacyFiles.magic(), LegacyFiles.version(),
                 new Pickle().proto(2).emptyList().stop().bytes()));
         assertThatThrownBy(() -> PthReader.read(noDict)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(noDict + ": corrupt legacy checkpoint: sys_info is a list, not a dict");
+                .hasMessageStartingWith(noDict + ": ").hasMessageContainingAll("sys_info", "a list", "not a dict");
     }
 
     @Test

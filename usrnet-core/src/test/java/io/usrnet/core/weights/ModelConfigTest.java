@@ -55,27 +55,27 @@ class ModelConfigTest {
         StateDict bad = with(tiny, "p.m_down2.0.res.2.weight", Tensor.of(new int[] {32, 32, 3, 1}, new float[32 * 32 * 3]),
                 Map.of());
         assertThatThrownBy(() -> ModelConfig.of(bad)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("tensor 'p.m_down2.0.res.2.weight' has shape [32, 32, 3, 1], expected [32, 32, 3, 3] for "
-                        + TINY);
+                .hasMessageContainingAll("'p.m_down2.0.res.2.weight'", "[32, 32, 3, 1]", "expected [32, 32, 3, 3]",
+                        TINY);
         // A transposed convolution stored the Conv2d way round.
         StateDict swapped = with(tiny, "p.m_up2.0.weight", Tensor.of(new int[] {32, 64, 2, 2}, new float[32 * 64 * 4]),
                 tiny.metadata());
         assertThatThrownBy(() -> ModelConfig.of(swapped))
-                .hasMessage("tensor 'p.m_up2.0.weight' has shape [32, 64, 2, 2], expected [64, 32, 2, 2] for " + TINY);
+                .hasMessageContainingAll("'p.m_up2.0.weight'", "[32, 64, 2, 2]", "expected [64, 32, 2, 2]", TINY);
     }
 
     @Test
     void reportsMissingAndUnexpectedTensors() {
         assertThatThrownBy(() -> ModelConfig.of(with(tiny, "h.mlp.2.bias", null, tiny.metadata())))
-                .hasMessage("tensor 'h.mlp.2.bias' is missing (expected shape [32] for " + TINY + ")");
+                .hasMessageContainingAll("'h.mlp.2.bias'", "missing", "[32]", TINY);
         assertThatThrownBy(() -> ModelConfig.of(with(tiny, "p.m_head.bias", Tensor.of(new int[] {16}, new float[16]),
-                Map.of()))).hasMessage("unexpected tensor 'p.m_head.bias' (shape [16]): not part of a USRNet with " + TINY);
+                Map.of()))).hasMessageContainingAll("unexpected", "'p.m_head.bias'", "[16]", TINY);
         assertThatThrownBy(() -> ModelConfig.of(with(tiny, "p.m_tail.weight", null, Map.of())))
-                .hasMessage("cannot infer the configuration: tensor 'p.m_tail.weight' is missing");
+                .hasMessageContainingAll("cannot infer the configuration", "'p.m_tail.weight'", "missing");
         assertThatThrownBy(() -> ModelConfig.of(with(tiny, "h.mlp.4.weight",
                 Tensor.of(new int[] {11, 32, 1, 1}, new float[11 * 32]), Map.of())))
-                .hasMessage("cannot infer the configuration: h.mlp.4.weight has 11 rows, expected 2 × iterations"
-                        + " (an even number)");
+                .hasMessageContainingAll("cannot infer the configuration", "h.mlp.4.weight", "11 rows",
+                        "2 × iterations");
     }
 
     @Test
@@ -83,28 +83,27 @@ class ModelConfigTest {
         Map<String, String> meta = new LinkedHashMap<>(tiny.metadata());
         meta.put("n_iter", "8");
         assertThatThrownBy(() -> ModelConfig.of(new StateDict(tiny.tensors(), meta)))
-                .hasMessage("tensor 'h.mlp.4.weight' has shape [12, 32, 1, 1], expected [16, 32, 1, 1] for "
-                        + "ModelConfig[n_iter=8, h_nc=32, in_nc=4, out_nc=3, nc=16,32,64,64, nb=2]");
+                .hasMessageContainingAll("'h.mlp.4.weight'", "[12, 32, 1, 1]", "expected [16, 32, 1, 1]", "n_iter=8");
         assertThatThrownBy(() -> ModelConfig.of(new StateDict(tiny.tensors(), Map.of("nb", "3"))))
-                .hasMessage("metadata nb=3 contradicts the tensors, which imply nb=2");
+                .hasMessageContainingAll("metadata nb=3", "imply nb=2");
         assertThat(ModelConfig.of(new StateDict(tiny.tensors(), Map.of("nc", " 16, 32,64,64", "format", "pt"))))
                 .isEqualTo(ModelConfig.usrnetTiny());
         Map<String, String> badNc = new LinkedHashMap<>(tiny.metadata());
         badNc.put("nc", "16,32");
         assertThatThrownBy(() -> ModelConfig.of(new StateDict(tiny.tensors(), badNc)))
-                .hasMessage("metadata nc='16,32' must hold 4 comma-separated widths");
+                .hasMessageContainingAll("nc='16,32'", "4 comma-separated widths");
         Map<String, String> badInt = new LinkedHashMap<>(tiny.metadata());
         badInt.put("h_nc", "thirty-two");
         assertThatThrownBy(() -> ModelConfig.of(new StateDict(tiny.tensors(), badInt)))
-                .hasMessage("metadata h_nc='thirty-two' is not an integer");
+                .hasMessageContainingAll("h_nc='thirty-two'", "not an integer");
     }
 
     @Test
     void validatesItsOwnValues() {
         assertThatThrownBy(() -> ModelConfig.of(0, 32, 4, 3, new int[] {16, 32, 64, 64}, 2))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("iterations (n_iter) must be >= 1, got 0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContainingAll("n_iter", ">= 1", "got 0");
         assertThatThrownBy(() -> ModelConfig.of(6, 32, 4, 3, new int[] {16, 32, 64}, 2))
-                .hasMessage("the ResUNet needs 4 widths (nc), got [16, 32, 64]");
+                .hasMessageContainingAll("4 widths (nc)", "[16, 32, 64]");
         int[] nc = {16, 32, 64, 64};
         ModelConfig c = ModelConfig.of(6, 32, 4, 3, nc, 2);
         nc[0] = 99;
@@ -118,6 +117,7 @@ class ModelConfigTest {
         Path file = dir.resolve("bad.safetensors");
         SafeTensors.write(file, with(tiny, "h.mlp.0.bias", Tensor.of(new int[] {31}, new float[31]), tiny.metadata()));
         assertThatThrownBy(() -> ModelWeights.read(file)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(file + ": not USRNet weights: tensor 'h.mlp.0.bias' has shape [31], expected [32] for " + TINY);
+                .hasMessageStartingWith(file + ": ")
+                .hasMessageContainingAll("not USRNet weights", "'h.mlp.0.bias'", "[31]", "expected [32]", TINY);
     }
 }

@@ -119,24 +119,24 @@ class PthReaderTest {
         two.setitems();
         Path file = write(two, Map.of("0", TorchFiles.f32(1f)));
         assertThatThrownBy(() -> PthReader.read(file)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(file + ": the checkpoint wraps several state_dicts [params, params_ema]; re-save the one"
-                        + " to use, e.g. torch.save(ckpt['params'], path)");
+                .hasMessageStartingWith(file + ": ")
+                .hasMessageContainingAll("[params, params_ema]", "torch.save(ckpt['params'], path)");
 
         TorchFiles.Pickle other = new TorchFiles.Pickle().proto(2).emptyDict().mark().str("epoch").integer(3)
                 .str("w").floatTensor("0", 1).str("opt").emptyDict().setitems();
         Path f2 = write(other, Map.of("0", TorchFiles.f32(1f)));
         assertThatThrownBy(() -> PthReader.read(f2)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(f2 + ": not a state_dict: the checkpoint holds a dict of 3 entries ('epoch': a number,"
-                        + " 'w': a tensor, 'opt': a dict); expected tensors by name, or a state_dict under one of"
-                        + " [state_dict, model_state_dict, model, params, params_ema, net]");
+                .hasMessageStartingWith(f2 + ": ").hasMessageContainingAll("not a state_dict", "dict of 3 entries",
+                        "'epoch': a number", "'w': a tensor", "'opt': a dict",
+                        "[state_dict, model_state_dict, model, params, params_ema, net]");
 
         Path f3 = write(new TorchFiles.Pickle().proto(2).floatTensor("0", 1), Map.of("0", TorchFiles.f32(1f)));
         assertThatThrownBy(() -> PthReader.read(f3))
-                .hasMessage(f3 + ": not a state_dict: the checkpoint holds a tensor instead of a dict of tensors");
+                .hasMessageStartingWith(f3 + ": ").hasMessageContainingAll("not a state_dict", "a tensor instead");
 
         Path f4 = write(new TorchFiles.Pickle().proto(2).orderedDict(), Map.of());
         assertThatThrownBy(() -> PthReader.read(f4))
-                .hasMessage(f4 + ": not a state_dict: the checkpoint holds an empty dict");
+                .hasMessageStartingWith(f4 + ": ").hasMessageContainingAll("not a state_dict", "empty dict");
     }
 
     @Test
@@ -145,24 +145,24 @@ class PthReaderTest {
                 "n", t(q -> q.tensor("LongStorage", "0", 1, 0, new int[] {1}, new long[] {1})));
         Path f1 = write(ints, Map.of("0", new byte[8]));
         assertThatThrownBy(() -> PthReader.read(f1)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(f1 + ": tensor 'n' has dtype int64; only float32, float64, float16 and bfloat16"
-                        + " tensors are supported");
+                .hasMessageStartingWith(f1 + ": ")
+                .hasMessageContainingAll("tensor 'n'", "int64", "float32, float64, float16 and bfloat16");
 
         TorchFiles.Pickle beyond = stateDict(new TorchFiles.Pickle().proto(2),
                 "v", t(q -> q.tensor("FloatStorage", "0", 4, 2, new int[] {2, 2}, new long[] {2, 1})));
         Path f2 = write(beyond, Map.of("0", TorchFiles.f32(1, 2, 3, 4)));
         assertThatThrownBy(() -> PthReader.read(f2))
-                .hasMessage(f2 + ": tensor 'v' reaches element 5 of a storage of 4 elements");
+                .hasMessageStartingWith(f2 + ": ").hasMessageContainingAll("tensor 'v'", "element 5", "4 elements");
 
         TorchFiles.Pickle missing = stateDict(new TorchFiles.Pickle().proto(2), "v", t(q -> q.floatTensor("7", 2)));
         Path f3 = write(missing, Map.of("0", TorchFiles.f32(1, 2)));
         assertThatThrownBy(() -> PthReader.read(f3))
-                .hasMessage(f3 + ": checkpoint lacks the storage entry archive/data/7");
+                .hasMessageStartingWith(f3 + ": ").hasMessageContainingAll("lacks", "archive/data/7");
 
         TorchFiles.Pickle shortStorage = stateDict(new TorchFiles.Pickle().proto(2), "v", t(q -> q.floatTensor("0", 3)));
         Path f4 = write(shortStorage, Map.of("0", TorchFiles.f32(1, 2)));
-        assertThatThrownBy(() -> PthReader.read(f4)).hasMessage(f4
-                + ": storage entry archive/data/0 holds 8 bytes, but its 3 float32 elements need 12");
+        assertThatThrownBy(() -> PthReader.read(f4)).hasMessageStartingWith(f4 + ": ")
+                .hasMessageContainingAll("archive/data/0", "8 bytes", "3 float32 elements", "need 12");
     }
 
     @Test
@@ -170,13 +170,13 @@ class PthReaderTest {
         Path script = dir.resolve("script.pt");
         TorchFiles.zip(script, Map.of("m/data.pkl", new byte[] {'.'}, "m/code/__torch__.py", new byte[1],
                 "m/constants.pkl", new byte[1]));
-        assertThatThrownBy(() -> PthReader.read(script)).hasMessage(script + ": this is a TorchScript archive"
-                + " (torch.jit.save), not a state_dict checkpoint; save the weights with"
-                + " torch.save(model.state_dict(), path)");
+        assertThatThrownBy(() -> PthReader.read(script)).hasMessageStartingWith(script + ": ")
+                .hasMessageContainingAll("TorchScript", "torch.save(model.state_dict(), path)");
         Path plain = dir.resolve("plain.zip");
         TorchFiles.zip(plain, Map.of("readme.txt", new byte[3]));
         assertThatThrownBy(() -> WeightFiles.read(plain)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(plain + ": zip archive without <name>/data.pkl: not a PyTorch checkpoint");
+                .hasMessageStartingWith(plain + ": ")
+                .hasMessageContainingAll("<name>/data.pkl", "not a PyTorch checkpoint");
     }
 
     @Test
@@ -191,20 +191,21 @@ class PthReaderTest {
         Path junk = dir.resolve("junk.bin");
         Files.writeString(junk, "hello, I am not weights");
         assertThatThrownBy(() -> WeightFiles.read(junk)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(junk + ": not a weights file: expected a .safetensors file or a PyTorch .pth checkpoint");
+                .hasMessageStartingWith(junk + ": ")
+                .hasMessageContainingAll("not a weights file", ".safetensors", ".pth");
         assertThatThrownBy(() -> PthReader.read(junk)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(junk + ": not a PyTorch checkpoint (expected the zip archive or the legacy pickle file"
-                        + " that torch.save writes)");
+                .hasMessageStartingWith(junk + ": ").hasMessageContainingAll("not a PyTorch checkpoint", "torch.save");
         Path empty = Files.createFile(dir.resolve("empty.pth"));
-        assertThatThrownBy(() -> WeightFiles.read(empty)).hasMessage(empty + ": empty file, not a weights file");
+        assertThatThrownBy(() -> WeightFiles.read(empty)).hasMessageStartingWith(empty + ": ")
+                .hasMessageContaining("empty file");
         assertThatThrownBy(() -> WeightFiles.read(dir)).isExactlyInstanceOf(InvalidFileException.class)
-                .hasMessage(dir + ": is a directory, not a weights file");
+                .hasMessageStartingWith(dir + ": ").hasMessageContaining("directory");
 
         Path missing = dir.resolve("nope.pth");
         for (var reader : new PthSafetyTest.ThrowingReader[] {WeightFiles::read, PthReader::read, SafeTensors::read,
             p -> ModelWeights.read(p).stateDict()}) {
             assertThatThrownBy(() -> reader.read(missing)).isInstanceOf(NoSuchFileException.class)
-                    .hasMessage(missing + ": file not found");
+                    .hasMessageStartingWith(missing + ": ").hasMessageContaining("not found");
         }
     }
 }

@@ -58,10 +58,10 @@ class PthSafetyTest {
         // Protocol 0, as pickle.dumps(obj, 0) writes for __reduce__ = (os.system, ('touch ...',)).
         byte[] p = ("cos\nsystem\n(S'" + touch() + "'\ntR.").getBytes(StandardCharsets.US_ASCII);
         Path file = checkpoint(p);
-        assertThat(refused(file, "os.system").getMessage())
-                .isEqualTo(file + ": " + refusal("os.system") + " (allowed: collections.OrderedDict,"
-                        + " torch._utils._rebuild_tensor_v2 / _rebuild_tensor, torch._utils._rebuild_parameter and the"
-                        + " torch.*Storage types)");
+        // which file, what it references, and what is allowed instead
+        assertThat(refused(file, "os.system").getMessage()).startsWith(file + ": ").contains(refusal("os.system"),
+                "collections.OrderedDict", "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
+                "torch.*Storage");
     }
 
     @Test
@@ -165,9 +165,8 @@ class PthSafetyTest {
         Path file = dir.resolve("legacy.pth");
         byte[] evil = ("cos\nsystem\n(S'" + touch() + "'\ntR.").getBytes(StandardCharsets.US_ASCII);
         Files.write(file, LegacyFiles.concat(LegacyFiles.magic(), evil));
-        assertThat(refused(file, "os.system")).hasMessage(file + ": refusing to load: the protocol-version pickle"
-                + " of the checkpoint references os.system; it may hold only plain data (numbers, strings, tuples,"
-                + " lists, dicts)");
+        assertThat(refused(file, "os.system")).hasMessageStartingWith(file + ": ")
+                .hasMessageContainingAll("refusing to load", "protocol-version pickle", "os.system", "plain data");
     }
 
     interface ThrowingReader {

@@ -79,7 +79,7 @@ class SafeTensorsWriteTest {
         StateDict bad = new StateDict(Map.of("__metadata__", Tensor.of(new int[] {1}, new float[1])), Map.of());
         assertThatThrownBy(() -> SafeTensors.write(dir.resolve("x.safetensors"), bad))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("cannot write a tensor named '__metadata__' to .safetensors");
+                .hasMessageContainingAll("'__metadata__'", ".safetensors");
         assertThatThrownBy(() -> SafeTensors.write(dir.resolve("missing/x.safetensors"),
                 new StateDict(Map.of(), Map.of()))).isInstanceOf(NoSuchFileException.class);
         try (Stream<Path> files = Files.list(dir)) {
