@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ class ParityFixtureTest {
     static void load() {
         root = ParityFixtures.root();
         cases = ParityFixtures.cases();
-        DjlRuntime.engine();
+        PriorEngine.start();
         engineThreads = JniUtils.getNumThreads();
     }
 

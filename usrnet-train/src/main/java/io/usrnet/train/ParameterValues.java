@@ -1,7 +1,7 @@
 package io.usrnet.train;
 
 import ai.djl.nn.Parameter;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
