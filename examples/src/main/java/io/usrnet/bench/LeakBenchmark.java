@@ -8,7 +8,7 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public final class LeakBenchmark {
         Set<Integer> report = Set.of(restores / 10, restores / 2, restores); // 20, 100, 200 by default
         Kernel k = Kernels.gaussian(25, 1.6);
         Image lr = BenchInputs.randomImage(3, 48, 48, 7);
-        DjlRuntime.engine();
+        PriorEngine.start();
         int engineThreads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1);
         System.out.printf(Locale.ROOT, "leak benchmark: %d restorations, tiny model, 48² -> 96² (×2), 1 engine "

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import com.sun.management.OperatingSystemMXBean;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import io.usrnet.prior.ResUNet;
 import io.usrnet.prior.ResUNetConfig;
 import java.lang.management.ManagementFactory;
@@ -49,7 +49,7 @@ public final class PriorBenchmark {
      *     {@code tiny,full}), the square HR sizes (default {@code 256,512})
      */
     public static void main(String[] args) {
-        DjlRuntime.ensureOffline();
+        PriorEngine.ensureOffline();
         int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Engine engine = Engine.getEngine("PyTorch");
         System.out.printf(Locale.ROOT, "engine %s %s, %d available processors, PyTorch intra-op threads %d, "

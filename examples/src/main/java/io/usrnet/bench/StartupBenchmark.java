@@ -8,7 +8,7 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -69,7 +69,7 @@ public final class StartupBenchmark {
                 ModelWeights.random(ModelConfig.usrnetTiny(), 42).writeSafeTensors(weights);
             }
             long prepared = System.currentTimeMillis();
-            DjlRuntime.engine();
+            PriorEngine.start();
             long engine = System.currentTimeMillis();
             long weightsLoaded;
             long restored;

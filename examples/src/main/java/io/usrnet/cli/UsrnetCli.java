@@ -1,7 +1,7 @@
 package io.usrnet.cli;
 
 import io.usrnet.data.io.InvalidFileException;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -58,7 +58,7 @@ public final class UsrnetCli {
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         prepareEnvironment();
         if (needsEngine(args)) {
-            DjlRuntime.preloadNativeLibrary(); // ~1 s of dynamic linking, overlapped with parsing and reading files
+            PriorEngine.preloadNativeLibrary(); // ~1 s of dynamic linking, overlapped with parsing and reading files
         }
         CommandLine cl = new CommandLine(new UsrnetCli());
         cl.setOut(out);
@@ -100,8 +100,8 @@ public final class UsrnetCli {
             System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
         }
         // DJL's CUDA probe at engine start-up (~0.5 s: JNA's stub unpacked, libcudart looked for and
-        // loaded) is skipped by the prior's DjlRuntime for this CPU-only engine; JNA itself stays usable,
-        // as DjlRuntime needs it to set libtorch's log level.
+        // loaded) is skipped by the prior's engine start-up (PriorEngine) for this CPU-only engine; JNA
+        // itself stays usable, as the start-up needs it to set libtorch's log level.
     }
 
     /** Whether the command will run the network (so that loading PyTorch early pays off). */

@@ -13,7 +13,7 @@ import io.usrnet.core.io.SampleFormat;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.io.NpyArray;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.io.IOException;
@@ -40,7 +40,7 @@ class RealImagesTest {
 
     @BeforeAll
     static void oneEngineThread() {
-        DjlRuntime.engine();
+        PriorEngine.start();
         engineThreads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1);
     }

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (which declares only usrnet-core; maven-dependency-plugin writes it to a file), the program
  * (src/test/resources/consumer) is compiled against it and run in a fresh JVM with no options, as
  * a user would. It must restore the image and print its own line and nothing else: no SLF4J notice
- * without a logging provider, no DJL warning with one, no libtorch warnings.
+ * without a logging provider, no DJL warning with one, no libtorch warnings. {@link ModulePathTest}
+ * runs the same program on the module path.
  */
 class ConsumerProjectTest {
     private static final List<String> EXPECTED = List.of("restored 3x48x48");
@@ -62,7 +59,7 @@ class ConsumerProjectTest {
 
     @Test
     void withoutALoggingProviderItPrintsOnlyItsOwnOutput() throws Exception {
-        Output out = run(consumerClassPath);
+        FreshJvm.Output out = run(consumerClassPath);
         assertThat(out.stderr()).as("stderr").isEmpty();
         assertThat(out.stdout()).as("stdout").isEqualTo(EXPECTED);
     }
@@ -72,42 +69,17 @@ class ConsumerProjectTest {
         // an application that logs through slf4j-simple at warn: DJL's GPU-probe warning must not come
         List<String> cp = new ArrayList<>(consumerClassPath);
         cp.add(jarOf(org.slf4j.simple.SimpleLogger.class));
-        Output out = run(cp, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        FreshJvm.Output out = run(cp, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         assertThat(out.stderr()).as("stderr").isEmpty();
         assertThat(out.stdout()).as("stdout").isEqualTo(EXPECTED);
     }
 
-    private record Output(List<String> stdout, List<String> stderr) {
-    }
-
-    private static Output run(List<String> classPath, String... jvmOptions) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(jvmOptions));
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, classPath) + File.pathSeparator + classes);
-        command.add("RestoreExample");
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> env = pb.environment();
-        // nothing of what usrnet's own launcher sets up: the library must manage by itself
-        env.keySet().removeIf(k -> k.startsWith("TORCH_") || k.startsWith("MALLOC_") || k.startsWith("SLF4J")
-                || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS") || k.equals("_JAVA_OPTIONS"));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
-        Output out = new Output(stdout.get().lines().toList(), stderr.get().lines().toList());
-        assertThat(p.exitValue()).as("exit code; output: %s", out).isZero();
-        return out;
-    }
-
-    private static String read(java.io.InputStream in) {
-        try (in) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static FreshJvm.Output run(List<String> classPath, String... jvmOptions) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(jvmOptions));
+        arguments.add("-cp");
+        arguments.add(String.join(File.pathSeparator, classPath) + File.pathSeparator + classes);
+        arguments.add("RestoreExample");
+        return FreshJvm.run(arguments);
     }
 
     private static String jarOf(Class<?> c) throws URISyntaxException {

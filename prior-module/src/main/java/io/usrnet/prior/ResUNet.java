@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import io.usrnet.prior.djl.DjlRuntime;
+import io.usrnet.prior.djl.ResUNetBlock;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -39,7 +41,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * intra-op threads follows PyTorch's default (the physical cores) unless the system property
  * {@code ai.djl.pytorch.num_threads} is set before the engine starts.
  *
- * <p>For training use {@link ResUNetBlock} directly; this class only infers.
+ * <p>This class only infers. Training uses the same network as a DJL block (package
+ * {@code io.usrnet.prior.djl}, exported to the training module only); {@link PriorEngine} starts the
+ * engine ahead of the first network.
  */
 public final class ResUNet implements AutoCloseable {
     static {

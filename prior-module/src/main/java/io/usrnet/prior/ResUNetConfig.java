@@ -1,5 +1,6 @@
 package io.usrnet.prior;
 
+import io.usrnet.prior.djl.ResUNetBlock;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;

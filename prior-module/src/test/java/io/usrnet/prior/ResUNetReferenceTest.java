@@ -9,6 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
+import io.usrnet.prior.djl.DjlRuntime;
+import io.usrnet.prior.djl.ResUNetBlock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

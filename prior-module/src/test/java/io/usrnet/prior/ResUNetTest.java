@@ -14,6 +14,8 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.usrnet.prior.djl.DjlRuntime;
+import io.usrnet.prior.djl.ResUNetBlock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +45,12 @@ class ResUNetTest {
     }
 
     static float[] randomImage(long seed, int size) {
-        return ConvTranspose2x2Test.random(new SplittableRandom(seed), size);
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[size];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (2 * r.nextDouble() - 1);
+        }
+        return a;
     }
 
     /** Replicate-pads a planar image at the bottom/right, in plain Java. */

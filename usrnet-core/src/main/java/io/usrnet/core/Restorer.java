@@ -11,7 +11,7 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.PeriodicExtension;
 import io.usrnet.hyper.HyperNetwork;
 import io.usrnet.hyper.Schedule;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import io.usrnet.prior.ResUNet;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Restorer implements AutoCloseable {
     static {
-        DjlRuntime.ensureOffline(); // its SLF4J settings must come before the logger below
+        PriorEngine.ensureOffline(); // its SLF4J settings must come before the logger below
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);

@@ -9,7 +9,7 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class ParityFixtureTest {
     static void load() {
         root = ParityFixtures.root();
         cases = ParityFixtures.cases();
-        DjlRuntime.engine();
+        PriorEngine.start();
         engineThreads = JniUtils.getNumThreads();
     }
 

@@ -9,7 +9,7 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.PriorEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +38,7 @@ class RestorerRobustnessTest {
 
     @BeforeAll
     static void load() throws IOException {
-        DjlRuntime.engine();
+        PriorEngine.start();
         engineThreads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(1); // one intra-op thread: robust on a shared CPU, and the results do not depend on it
         restorer = Restorer.builder().weights(TestData.TINY_WEIGHTS).build();

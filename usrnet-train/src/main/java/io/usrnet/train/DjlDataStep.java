@@ -6,7 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.usrnet.data.Kernel;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 import java.util.List;
 import java.util.Objects;
 

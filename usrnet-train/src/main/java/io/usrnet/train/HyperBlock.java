@@ -11,7 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.usrnet.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 
 /** Engine controls that training needs beyond {@link DjlRuntime}: thread count and gradient reset. */
 final class TrainEngine {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -15,9 +16,9 @@ import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.core.weights.StateDict;
 import io.usrnet.core.weights.Tensor;
 import io.usrnet.data.Kernel;
-import io.usrnet.prior.DjlRuntime;
 import io.usrnet.prior.ResUNet;
-import io.usrnet.prior.ResUNetBlock;
+import io.usrnet.prior.djl.DjlRuntime;
+import io.usrnet.prior.djl.ResUNetBlock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,7 +42,7 @@ import java.util.Objects;
  * <p>Initialize with {@link #initialize(NDManager)}; the parameters live in that manager. PyTorch
  * records every operation for autograd while its (thread-local) grad mode is on, which is the
  * default, whatever the {@code training} flag says: for inference switch it off with
- * {@link io.usrnet.prior.DjlRuntime#setGradMode(boolean)} to save time and memory.
+ * {@link io.usrnet.prior.djl.DjlRuntime#setGradMode(boolean)} to save time and memory.
  */
 public final class UsrnetTrainingBlock extends AbstractBlock {
     static {
@@ -76,8 +77,13 @@ public final class UsrnetTrainingBlock extends AbstractBlock {
         return hyper;
     }
 
-    /** @return the ResUNet prior child */
-    public ResUNetBlock prior() {
+    /**
+     * The prior child, a {@code ResUNetBlock}: typed as a plain DJL block, since the prior's DJL
+     * package is exported to this module only.
+     *
+     * @return the ResUNet prior child
+     */
+    public Block prior() {
         return prior;
     }
 

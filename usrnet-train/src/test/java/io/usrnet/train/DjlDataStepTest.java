@@ -13,7 +13,7 @@ import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
 import io.usrnet.data.io.NpyArray;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.usrnet.train;
 
 import ai.djl.ndarray.NDManager;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -16,7 +16,7 @@ import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

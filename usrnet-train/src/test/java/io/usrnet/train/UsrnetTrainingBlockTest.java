@@ -16,7 +16,7 @@ import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
 import io.usrnet.hyper.HyperNetwork;
 import io.usrnet.hyper.Schedule;
-import io.usrnet.prior.DjlRuntime;
+import io.usrnet.prior.djl.DjlRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.usrnet.prior;
+package io.usrnet.prior.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.usrnet.prior.ResUNetConfig;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,27 +77,27 @@ public final class ResUNetBlock extends AbstractBlock {
             String seq = "m_down" + level;
             List<Block> stage = new ArrayList<>();
             for (int b = 0; b < nb; b++) {
-                stage.add(resBlock(ResUNetConfig.stage(seq, b, nb + 1), c));
+                stage.add(resBlock(Blocks.stage(seq, b, nb + 1), c));
             }
-            String name = ResUNetConfig.stage(seq, nb, nb + 1);
+            String name = Blocks.stage(seq, nb, nb + 1);
             Conv2d strided = addChildBlock(name, Blocks.conv(config.width(level), 2, 2, 0));
             register(name, strided);
             stage.add(strided);
             down.add(stage);
         }
         for (int b = 0; b < nb; b++) {
-            body.add(resBlock(ResUNetConfig.stage("m_body", b, nb), config.width(3)));
+            body.add(resBlock(Blocks.stage("m_body", b, nb), config.width(3)));
         }
         for (int level = 3; level >= 1; level--) {
             int c = config.width(level - 1);
             String seq = "m_up" + level;
             List<Block> stage = new ArrayList<>();
-            String name = ResUNetConfig.stage(seq, 0, nb + 1);
+            String name = Blocks.stage(seq, 0, nb + 1);
             ConvTranspose2x2 transposed = addChildBlock(name, new ConvTranspose2x2(config.width(level), c));
             stateDict.put(name + ".weight", transposed.weight());
             stage.add(transposed);
             for (int b = 1; b <= nb; b++) {
-                stage.add(resBlock(ResUNetConfig.stage(seq, b, nb + 1), c));
+                stage.add(resBlock(Blocks.stage(seq, b, nb + 1), c));
             }
             up.add(stage);
         }
@@ -252,8 +253,14 @@ public final class ResUNetBlock extends AbstractBlock {
         return cur;
     }
 
-    /** The next multiple of 8 (at least 8). */
-    static long paddedSize(long n) {
+    /**
+     * The side the network computes on for an image side {@code n}: the next multiple of 8 (the
+     * input is replicate-padded to it and the output cropped back).
+     *
+     * @param n an image side, at least 1
+     * @return the padded side
+     */
+    public static long paddedSize(long n) {
         return (n + 7) / 8 * 8;
     }
 

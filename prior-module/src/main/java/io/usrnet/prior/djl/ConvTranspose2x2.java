@@ -1,4 +1,4 @@
-package io.usrnet.prior;
+package io.usrnet.prior.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

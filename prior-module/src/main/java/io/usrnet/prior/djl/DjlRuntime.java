@@ -1,4 +1,4 @@
-package io.usrnet.prior;
+package io.usrnet.prior.djl;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import com.sun.jna.NativeLibrary;
+import io.usrnet.prior.PriorEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -19,34 +20,18 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
- * Start-up of DJL's PyTorch engine for this module (public so that other modules driving the same
- * engine, e.g. training, start it the same way).
+ * DJL's PyTorch engine as this module starts it, with DJL's types: the engine, root managers and
+ * the autograd mode, for code that drives the engine itself (the training module; this package is
+ * exported to {@code usrnet.train} only). Applications use {@link PriorEngine}, which starts the
+ * same engine without exposing DJL.
  *
- * <p>Every entry point of this module ({@link ResUNet}, the blocks) touches this class before any DJL
- * engine class, and its static initializer prepares what must be set before DJL loads. An explicit
- * setting of the application's (a system property, an environment variable) is always kept.
- * <ul>
- * <li>Offline: DJL contacts the network at engine start-up (to look for native libraries and model
- * zoo updates) unless the system property {@code ai.djl.offline} is {@code true} before its engine
- * classes load; it is set to {@code true} when absent. An application that uses DJL itself before
- * this module should pass {@code -Dai.djl.offline=true}. The PyTorch native library comes from the
- * {@code pytorch-native-cpu} jar on the class path (one per platform: see {@link NativePlatform}) and
- * is extracted to the DJL cache ({@code ~/.djl.ai}, or {@code DJL_CACHE_DIR}).
- * <li>No CUDA probe: DJL looks for a GPU at start-up (loading {@code libcudart} if installed), which
- * takes time and, on a machine with the CUDA runtime but no driver, logs a warning. With only CPU
- * builds of PyTorch on the class path and DJL offline, nothing can use a GPU, so the probe is
- * skipped: DJL then sees no GPU, for the whole JVM. {@code -Dusrnet.djl.cudaProbe=true} keeps it,
- * for an application that also runs DJL on a GPU.
- * <li>Quiet logging: this library logs through the SLF4J API and binds no provider (the
- * application chooses one, or none). Without a provider SLF4J itself prints three "No SLF4J
- * providers were found" lines on first use, which DJL's start-up triggers; so when the class path
- * has no provider (and neither {@code slf4j.provider} nor {@code slf4j.internal.verbosity} is set)
- * {@code slf4j.internal.verbosity} is set to {@code ERROR} (SLF4J 2.0.10+). libtorch prints
- * warnings of its own to stderr, e.g. "Could not initialize NNPACK! Reason: Unsupported hardware."
- * for each small convolution on x86 processors without AVX2; its C++ log level is set to
- * {@code ERROR} once the native library is loaded, or to the level in {@code TORCH_CPP_LOG_LEVEL}
- * (INFO, WARNING, ERROR, FATAL or 0 to 3), which libtorch, as DJL loads it, does not read itself.
- * </ul>
+ * <p>Every entry point of this module ({@link io.usrnet.prior.ResUNet}, the blocks of this package,
+ * {@link PriorEngine}) touches this class before any DJL engine class, and its static initializer
+ * prepares what must be set before DJL loads: offline mode, no CUDA probe, quiet logging (the
+ * settings are described at {@link PriorEngine}). An explicit setting of the application's (a system
+ * property, an environment variable) is always kept. The PyTorch native library comes from the
+ * {@code pytorch-native-cpu} jar on the class path (one per platform: see {@link NativePlatform})
+ * and is extracted to the DJL cache ({@code ~/.djl.ai}, or {@code DJL_CACHE_DIR}).
  */
 public final class DjlRuntime {
     /** The DJL engine this module runs on. */
@@ -70,8 +55,8 @@ public final class DjlRuntime {
     }
 
     /**
-     * Makes sure the static initializer has run (offline mode, CUDA probe, logging: see above).
-     * Cheap; call before DJL or SLF4J are first used.
+     * Makes sure the static initializer has run (offline mode, CUDA probe, logging: see
+     * {@link PriorEngine}). Cheap; call before DJL or SLF4J are first used.
      */
     public static void ensureOffline() {
         // the static initializer does the work
@@ -79,11 +64,8 @@ public final class DjlRuntime {
 
     /**
      * Starts loading PyTorch's native library on a daemon thread and returns at once, so that a
-     * later {@link #engine()} finds it loaded: the dynamic linking of libtorch takes about a second,
-     * which a command-line tool can overlap with its own start-up (parsing, reading files). The
-     * engine itself is still initialised by the first {@link #engine()} call, on the calling thread
-     * (its thread settings and grad mode are per thread). A failure here is ignored: {@link #engine()}
-     * reports it. Calls after the first do nothing.
+     * later {@link #engine()} finds it loaded (see {@link PriorEngine#preloadNativeLibrary()}).
+     * A failure here is ignored: {@link #engine()} reports it. Calls after the first do nothing.
      */
     public static void preloadNativeLibrary() {
         if (PRELOADING.compareAndSet(false, true)) {
@@ -127,7 +109,7 @@ public final class DjlRuntime {
         return engine;
     }
 
-    /** See the class comment; does nothing if SLF4J has already started (the setting is read once). */
+    /** See {@link PriorEngine}; does nothing if SLF4J has already started (the setting is read once). */
     private static void quietMissingSlf4jProvider() {
         if (System.getProperty("slf4j.internal.verbosity") != null || System.getProperty("slf4j.provider") != null) {
             return;
@@ -144,7 +126,7 @@ public final class DjlRuntime {
     }
 
     /**
-     * See the class comment. DJL reads ai.djl.util.cuda.fork when its CUDA helper class initialises:
+     * See {@link PriorEngine}. DJL reads ai.djl.util.cuda.fork when its CUDA helper class initialises:
      * set, that class loads no CUDA library; cleared again at once, later GPU queries just find none
      * (instead of forking a JVM to ask, which is what the property is for).
      */
@@ -185,7 +167,7 @@ public final class DjlRuntime {
     }
 
     /**
-     * Sets libtorch's C++ log level (see the class comment), once the native library is loaded. It is
+     * Sets libtorch's C++ log level (see {@link PriorEngine}), once the native library is loaded. It is
      * an exported variable of libc10, written through JNA (which DJL uses too); where that fails
      * (JNA unavailable, another libtorch build) libtorch logs as it would. Synchronized: a caller
      * returns only once the level is set, even while the preloading thread is setting it.

@@ -1,4 +1,4 @@
-package io.usrnet.prior;
+package io.usrnet.prior.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

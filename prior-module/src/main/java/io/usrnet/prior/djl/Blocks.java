@@ -1,4 +1,4 @@
-package io.usrnet.prior;
+package io.usrnet.prior.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -11,6 +11,15 @@ import ai.djl.util.PairList;
 /** Small helpers shared by the blocks of this package. */
 final class Blocks {
     private Blocks() {
+    }
+
+    /**
+     * Name of module {@code index} of a sequential stage holding {@code count} modules, in the original
+     * {@code state_dict}: the naming of {@link io.usrnet.prior.ResUNetConfig#parameterShapes()}, whose
+     * names {@link ResUNetBlock#stateDictParameters()} must match (ResUNet.create checks every name).
+     */
+    static String stage(String sequential, int index, int count) {
+        return count == 1 ? sequential : sequential + "." + index;
     }
 
     /** A bias-free square convolution with {@code filters} output channels. */
