@@ -11,16 +11,25 @@ final class Checks {
      * @param what the name used in the message, e.g. "x"
      */
     static void requireFinite(String what, float[] planar, int height, int width) {
+        String where = firstNonFinite(planar, height, width);
+        if (where != null) {
+            throw new IllegalArgumentException(what + " contains a non-finite sample at " + where);
+        }
+    }
+
+    /**
+     * Where the first NaN or infinite sample of a planar C×H×W array is, as
+     * {@code "channel C, row R, column X (VALUE)"}, or null if every sample is finite.
+     */
+    static String firstNonFinite(float[] planar, int height, int width) {
         for (int i = 0; i < planar.length; i++) {
             if (!Float.isFinite(planar[i])) {
                 int plane = height * width;
-                int c = i / plane;
-                int r = (i % plane) / width;
-                int col = i % width;
-                throw new IllegalArgumentException(what + " contains a non-finite sample (" + planar[i]
-                        + ") at channel " + c + ", row " + r + ", column " + col);
+                return "channel " + i / plane + ", row " + (i % plane) / width + ", column " + i % width + " ("
+                        + planar[i] + ")";
             }
         }
+        return null;
     }
 
     /** Throws if {@code image} holds NaN or infinity, naming the first such sample. */

@@ -79,8 +79,7 @@ public final class DataStep {
         this.parallel = parallel;
         this.fft = new RealFft2d(hrHeight, hrWidth);
         this.otf = new double[fft.spectrumLength()];
-        double[] psf = new double[hrHeight * hrWidth];
-        placeOtfKernel(kernel, psf, hrHeight, hrWidth);
+        double[] psf = kernel.toPeriodicGrid(hrHeight, hrWidth);
         Parallel.forEach(parallel, fft.rowBlocks(), b -> fft.forwardRows(psf, 0, otf, b));
         Parallel.forEach(parallel, fft.columnBlocks(), b -> fft.forwardColumns(otf, b));
         this.aliasedPower = aliasedPower();
@@ -135,18 +134,6 @@ public final class DataStep {
         }
         Checks.requireFinite("y", y);
         return new DataStep(kernel, scale, y, parallel && Parallel.worthIt(hrH * hrW * y.channels()));
-    }
-
-    /** Writes p2o(k) into the zeroed H×W plane: tap (u, v) goes to ((u − ⌊kh/2⌋) mod H, (v − ⌊kw/2⌋) mod W). */
-    static void placeOtfKernel(Kernel k, double[] plane, int height, int width) {
-        int ch = k.height() / 2;
-        int cw = k.width() / 2;
-        for (int u = 0; u < k.height(); u++) {
-            int r = Math.floorMod(u - ch, height);
-            for (int v = 0; v < k.width(); v++) {
-                plane[r * width + Math.floorMod(v - cw, width)] += k.get(u, v);
-            }
-        }
     }
 
     /** ⇓s|FB|²: mean of |FB|² over the s×s aliased tiles, h×w column-major. */

@@ -48,8 +48,7 @@ public final class Degradations {
             });
         } else {
             RealFft2d fft = new RealFft2d(h, w);
-            double[] psf = new double[plane];
-            DataStep.placeOtfKernel(k, psf, h, w);
+            double[] psf = k.toPeriodicGrid(h, w);
             double[] otf = new double[fft.spectrumLength()];
             fft.forward(psf, 0, otf);
             double[][] spec = new double[c][fft.spectrumLength()];

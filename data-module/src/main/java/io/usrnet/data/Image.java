@@ -1,6 +1,7 @@
 package io.usrnet.data;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * An immutable image: {@code channels × height × width} float samples stored planar
@@ -175,12 +176,15 @@ public final class Image {
 
     /** True if every sample is finite (no NaN or infinity). */
     public boolean isFinite() {
-        for (float v : data) {
-            if (!Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
+        return firstNonFinite().isEmpty();
+    }
+
+    /**
+     * Where the first NaN or infinite sample is (in planar order), as
+     * {@code "channel C, row R, column X (VALUE)"}; empty if every sample is finite.
+     */
+    public Optional<String> firstNonFinite() {
+        return Optional.ofNullable(Checks.firstNonFinite(data, height, width));
     }
 
     /** Shape as text, e.g. {@code 3×64×96}. */

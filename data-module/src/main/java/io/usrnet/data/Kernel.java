@@ -144,6 +144,32 @@ public final class Kernel {
         return this;
     }
 
+    /**
+     * The kernel on a {@code height × width} periodic grid with its centre tap at (0, 0): tap
+     * (u, v) is added at ((u − ⌊kh/2⌋) mod height, (v − ⌊kw/2⌋) mod width), so the taps of a kernel
+     * larger than the grid wrap around and add up. Its 2-D DFT is the optical transfer function of
+     * the circular blur ({@code p2o} of the reference code); the data step, the FFT blur and the
+     * training data step all start from it.
+     *
+     * @param height the grid's rows, ≥ 1
+     * @param width  the grid's columns, ≥ 1
+     * @return a new row-major {@code height·width} array
+     */
+    public double[] toPeriodicGrid(int height, int width) {
+        Checks.requirePositive("grid height", height);
+        Checks.requirePositive("grid width", width);
+        double[] grid = new double[height * width];
+        int ch = this.height / 2;
+        int cw = this.width / 2;
+        for (int u = 0; u < this.height; u++) {
+            int r = Math.floorMod(u - ch, height);
+            for (int v = 0; v < this.width; v++) {
+                grid[r * width + Math.floorMod(v - cw, width)] += values[u * this.width + v];
+            }
+        }
+        return grid;
+    }
+
     /** The taps' centre of mass as {row, column} (the taps must not sum to zero). */
     public double[] centroid() {
         double s = 0;

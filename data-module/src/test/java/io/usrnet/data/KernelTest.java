@@ -44,4 +44,25 @@ class KernelTest {
         Kernel k = Kernel.of(new double[][] {{0, 0, 0}, {0, 0, 3}, {0, 0, 1}});
         assertThat(k.centroid()).containsExactly(1.25, 2.0);
     }
+
+    @Test
+    void periodicGridPutsTheCentreTapAtTheOriginAndWrapsTheRest() {
+        // 2×3 kernel, centre tap (1, 1): tap (u, v) lands at ((u − 1) mod 4, (v − 1) mod 5)
+        Kernel k = Kernel.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
+        double[] g = k.toPeriodicGrid(4, 5);
+        double[] expected = new double[20];
+        expected[0] = 5;                 // (1, 1) → (0, 0)
+        expected[1] = 6;                 // (1, 2) → (0, 1)
+        expected[4] = 4;                 // (1, 0) → (0, 4)
+        expected[3 * 5] = 2;             // (0, 1) → (3, 0)
+        expected[3 * 5 + 1] = 3;         // (0, 2) → (3, 1)
+        expected[3 * 5 + 4] = 1;         // (0, 0) → (3, 4)
+        assertThat(g).containsExactly(expected);
+        assertThat(Kernel.delta().toPeriodicGrid(2, 3)).containsExactly(1, 0, 0, 0, 0, 0);
+        // a kernel larger than the grid wraps around and adds up: every tap is kept
+        double[] small = Kernels.gaussian(7, 2.0).toPeriodicGrid(3, 2);
+        assertThat(java.util.Arrays.stream(small).sum()).isCloseTo(Kernels.gaussian(7, 2.0).sum(),
+                org.assertj.core.data.Offset.offset(1e-15));
+        assertThatThrownBy(() -> k.toPeriodicGrid(0, 5)).hasMessageContaining("grid height");
+    }
 }

@@ -63,7 +63,10 @@ public final class DjlDataStep implements AutoCloseable {
         NDManager m = y.getManager();
         float[] planes = new float[batch * hrH * hrW];
         for (int i = 0; i < batch; i++) {
-            placeOtfKernel(kernels.get(i), planes, i * hrH * hrW, hrH, hrW);
+            double[] grid = kernels.get(i).toPeriodicGrid(hrH, hrW);
+            for (int p = 0; p < grid.length; p++) {
+                planes[i * grid.length + p] = (float) grid[p];
+            }
         }
         long[] axes = {2, 3};
         try (NDArray psf = m.create(planes, new Shape(batch, 1, hrH, hrW))) {
@@ -122,18 +125,6 @@ public final class DjlDataStep implements AutoCloseable {
             }
         }
         return new DjlDataStep(y, kernels, scale);
-    }
-
-    /** Adds p2o(k) to a zeroed H×W plane: tap (u, v) goes to ((u − ⌊kh/2⌋) mod H, (v − ⌊kw/2⌋) mod W). */
-    private static void placeOtfKernel(Kernel k, float[] planes, int offset, int height, int width) {
-        int ch = k.height() / 2;
-        int cw = k.width() / 2;
-        for (int u = 0; u < k.height(); u++) {
-            int r = Math.floorMod(u - ch, height);
-            for (int v = 0; v < k.width(); v++) {
-                planes[offset + r * width + Math.floorMod(v - cw, width)] += (float) k.get(u, v);
-            }
-        }
     }
 
     /** ⇓s: the mean of the s×s distinct h×w tiles of {@code [N, C, s·h, s·w]} (real or complex). */

@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.usrnet.prior.djl.DjlRuntime;
+import io.usrnet.prior.djl.ParameterValues;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -13,14 +13,12 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.usrnet.prior.ResUNetConfig;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The USRNet prior network (ResUNet, PROTOCOL §6.5) as a DJL block, usable for inference and for
@@ -49,7 +47,6 @@ public final class ResUNetBlock extends AbstractBlock {
         DjlRuntime.ensureOffline();
     }
 
-    private static final NDIndex ALL = new NDIndex("...");
 
     private final ResUNetConfig config;
     private final Conv2d head;
@@ -141,37 +138,7 @@ public final class ResUNetBlock extends AbstractBlock {
      * @throws IllegalStateException if the block is not initialized
      */
     public void setParameterValues(Map<String, float[]> values) {
-        for (Map.Entry<String, float[]> e : values.entrySet()) {
-            validateValues(e.getKey(), e.getValue());
-        }
-        // writing into leaves that may require gradients: not an operation autograd should see
-        boolean gradMode = DjlRuntime.setGradMode(false);
-        try {
-            for (Map.Entry<String, float[]> e : values.entrySet()) {
-                NDArray target = stateDict.get(e.getKey()).getArray();
-                try (NDManager scratch = target.getManager().newSubManager()) {
-                    // an indexed copy (not NDArray.set(Buffer), which makes PyTorch print a deprecation warning)
-                    target.set(ALL, scratch.create(FloatBuffer.wrap(e.getValue()), target.getShape()));
-                }
-            }
-        } finally {
-            DjlRuntime.setGradMode(gradMode);
-        }
-    }
-
-    private void validateValues(String name, float[] values) {
-        Parameter p = stateDict.get(name);
-        if (p == null) {
-            throw new IllegalArgumentException("unknown ResUNet parameter '" + name + "' for " + config);
-        }
-        if (!p.isInitialized()) {
-            throw new IllegalStateException("initialize the block before setting parameter values");
-        }
-        Objects.requireNonNull(values, name);
-        if (p.getArray().size() != values.length) {
-            throw new IllegalArgumentException("parameter '" + name + "' has shape " + p.getArray().getShape()
-                    + " (" + p.getArray().size() + " values), got " + values.length + " values");
-        }
+        ParameterValues.set(stateDict, values, "ResUNet");
     }
 
     /**
@@ -181,14 +148,7 @@ public final class ResUNetBlock extends AbstractBlock {
      * @throws IllegalStateException if the block is not initialized
      */
     public Map<String, float[]> getParameterValues() {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Parameter> e : stateDict.entrySet()) {
-            if (!e.getValue().isInitialized()) {
-                throw new IllegalStateException("the block is not initialized");
-            }
-            out.put(e.getKey(), e.getValue().getArray().toFloatArray());
-        }
-        return out;
+        return ParameterValues.get(stateDict);
     }
 
     @Override

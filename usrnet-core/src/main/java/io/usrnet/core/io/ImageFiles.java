@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;
@@ -355,36 +356,19 @@ public final class ImageFiles {
     // ---------------------------------------------------------------- checks
 
     private static void requireFinite(Path file, Image image, String what) throws InvalidFileException {
-        String where = firstNonFinite(image);
-        if (where != null) {
-            throw new InvalidFileException(file, "contains NaN or infinite " + what + "samples (first at " + where
-                    + "); only finite values are accepted");
+        Optional<String> where = image.firstNonFinite();
+        if (where.isPresent()) {
+            throw new InvalidFileException(file, "contains NaN or infinite " + what + "samples (first at "
+                    + where.get() + "); only finite values are accepted");
         }
     }
 
     private static void requireFiniteForWrite(Path file, Image image, String what) {
-        String where = firstNonFinite(image);
-        if (where != null) {
+        Optional<String> where = image.firstNonFinite();
+        if (where.isPresent()) {
             throw new IllegalArgumentException(file + ": cannot write an image with NaN or infinite " + what
-                    + "samples (first at " + where + ")");
+                    + "samples (first at " + where.get() + ")");
         }
     }
 
-    /** Where the first NaN or infinite sample is, or null if all are finite. */
-    static String firstNonFinite(Image image) {
-        if (image.isFinite()) {
-            return null;
-        }
-        for (int c = 0; c < image.channels(); c++) {
-            for (int y = 0; y < image.height(); y++) {
-                for (int x = 0; x < image.width(); x++) {
-                    float v = image.get(c, y, x);
-                    if (!Float.isFinite(v)) {
-                        return "channel " + c + ", row " + y + ", column " + x + ": " + v;
-                    }
-                }
-            }
-        }
-        return null;
-    }
 }

@@ -287,7 +287,7 @@ class ImageFilesTest {
         NpyArray.writeImage(npy, nan);
         assertThatThrownBy(() -> ImageFiles.read(npy)).isInstanceOf(InvalidFileException.class)
                 .hasMessageContaining("nan.npy")
-                .hasMessageContaining("NaN or infinite samples (first at channel 1, row 1, column 1: NaN)");
+                .hasMessageContaining("NaN or infinite samples (first at channel 1, row 1, column 1 (NaN))");
 
         BufferedImage fi = new BufferedImage(new java.awt.image.ComponentColorModel(
                 java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), false, false,
@@ -300,7 +300,7 @@ class ImageFilesTest {
         Path tif = dir.resolve("inf.tif");
         ImageIO.write(fi, "tiff", tif.toFile());
         assertThatThrownBy(() -> ImageFiles.read(tif)).isInstanceOf(InvalidFileException.class)
-                .hasMessageContaining("inf.tif").hasMessageContaining("first at channel 0, row 0, column 2: Infinity");
+                .hasMessageContaining("inf.tif").hasMessageContaining("first at channel 0, row 0, column 2 (Infinity)");
 
         for (String name : new String[] {"w.png", "w.tif", "w.npy"}) {
             assertThatThrownBy(() -> ImageFiles.write(dir.resolve(name), nan)).isInstanceOf(IllegalArgumentException.class)
