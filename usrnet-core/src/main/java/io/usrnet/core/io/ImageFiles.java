@@ -20,9 +20,14 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
 import javax.imageio.stream.FileImageOutputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -43,6 +48,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 public final class ImageFiles {
     /** Largest pixel count accepted from a file header (the planar floats must fit in an array). */
     private static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / 4;
+    /** The image count in the description ImageJ writes into a TIFF ("images=3"). */
+    private static final Pattern IMAGEJ_IMAGES = Pattern.compile("(?m)^images=(\\d+)\\s*$");
 
     private ImageFiles() {
     }
@@ -178,7 +185,10 @@ public final class ImageFiles {
         }
         ImageReader reader = readers.next();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, true);
+            reader.setInput(in, false, false);
+            if (format == ImageFormat.TIFF) {
+                requireSinglePage(file, reader);
+            }
             long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
             if (pixels > MAX_PIXELS) {
                 throw new InvalidFileException(file, "image too large (" + reader.getWidth(0) + "×"
@@ -193,6 +203,30 @@ public final class ImageFiles {
                     + describe(e) + ")", e);
         } finally {
             reader.dispose();
+        }
+    }
+
+    /**
+     * Refuses a multi-page TIFF (a stack) rather than restoring its first page alone without a word:
+     * more than one page (IFD), or an ImageJ description that counts more than one image (ImageJ
+     * writes large stacks as one IFD followed by the other planes).
+     */
+    private static void requireSinglePage(Path file, ImageReader reader) throws IOException {
+        int pages = reader.getNumImages(true);
+        if (pages <= 1) {
+            TIFFField description = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0))
+                    .getTIFFField(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION);
+            if (description != null && description.getCount() > 0) {
+                Matcher m = IMAGEJ_IMAGES.matcher(description.getAsString(0));
+                if (m.find()) {
+                    pages = Math.max(pages, Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        if (pages > 1) {
+            throw new InvalidFileException(file, "holds " + pages + " images (a stack or a multi-page TIFF); usrnet "
+                    + "reads single images and will not restore the first alone: save each page as its own "
+                    + "file (ImageJ: Image > Stacks > Stack to Images)");
         }
     }
 
