@@ -4,7 +4,7 @@
 # ONE machine: the same weights (random, per configuration), the same input, the same number of
 # threads, the two sides interleaved round by round so that the machine's load hits both alike.
 # Prints each round, then the medians and their ratio (ours / PyTorch) for the whole process and for
-# the restore alone (each side's own timer: `bench`-style in-process time for ours is not printed by
+# the restore alone (each side's own timer: an in-process time for ours is not printed by
 # `restore`, so ours is whole-process only; PyTorch's network-only time is printed for reference).
 #
 # Usage (repository root, after `mvn -q -B package -DskipTests`):
@@ -57,9 +57,12 @@ for cfg in tiny usrnet; do
   summary+=("$(printf '%-7s medians: ours %.2f s, PyTorch %.2f s (network alone %.2f s); whole process ours/PyTorch = %.2f; outputs differ by %s' \
       "$cfg" "$mo" "$mp" "$mn" "$(awk "BEGIN {print $mo / $mp}")" "$diff")")
 done
-# the data step alone, 512²×3, s = 4, 25×25 Gaussian: ours with its thread pool ("pool" row), PyTorch
-# with the same number of threads; medians of 15
-ours_ds=$("$here/usrnet" bench data 15 512 | awk '$2 == "pool" {print $4}')
+# the data step alone, 512²×3, s = 4, 25×25 Gaussian: ours the JMH benchmark with its thread pool
+# (threads=pool; the JMH average, see benchmarks/README.md), PyTorch with the same number of threads
+# (median of 15)
+"$here/benchmarks/run" 'DataStepBenchmark.step' -p size=512 -p threads=pool -rf csv -rff "$work/datastep.csv" \
+    >"$work/datastep.log" || { cat "$work/datastep.log" >&2; exit 1; }
+ours_ds=$("$py" -c "import csv, sys; print(next(csv.DictReader(open(sys.argv[1])))['Score'])" "$work/datastep.csv")
 theirs_ds=$("$py" "$here/benchmarks/restore_pytorch.py" datastep 512 15 "$threads")
 theirs_ds=${theirs_ds#pytorch_datastep_ms=}
 summary+=("$(printf 'data step 512²×3: ours %.1f ms, PyTorch %.1f ms; ours/PyTorch = %.2f' "$ours_ds" "$theirs_ds" \

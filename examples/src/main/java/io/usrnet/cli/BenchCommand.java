@@ -1,26 +1,28 @@
 package io.usrnet.cli;
 
 import io.usrnet.bench.BoundaryBenchmark;
-import io.usrnet.bench.DataStepBenchmark;
 import io.usrnet.bench.LeakBenchmark;
 import io.usrnet.bench.MemoryBenchmark;
-import io.usrnet.bench.PriorBenchmark;
-import io.usrnet.bench.RestoreBenchmark;
 import io.usrnet.bench.StartupBenchmark;
 import io.usrnet.bench.TileBenchmark;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
 
-/** {@code usrnet bench}: the speed benchmarks, printing tables to stdout. */
+/**
+ * {@code usrnet bench}: the benchmarks that measure the command-line tool's processes or print tables
+ * rather than times. The timing benchmarks (data step, prior, whole restore) are JMH benchmarks in the
+ * {@code benchmarks} module, run by {@code benchmarks/run}.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Speed benchmarks (print figures; nothing is asserted).",
-            "data: the closed-form data step (prepare and one step) at HR 512² and 1024² ×3, s = 4.",
-            "prior: one ResUNet pass, tiny and full configurations, HR 256² and 512², with GFLOP/s and the "
-                    + "engine's fp32 matrix-product peak.",
-            "restore: a whole restoration, tiny on 128² ×4 and full on 64² ×4, split into data step, prior "
-                    + "and the rest.",
+        description = {"Benchmarks of the command-line tool's processes, memory and boundary handling (print "
+                + "tables; nothing is asserted). The speed benchmarks of the data step, the prior and a whole "
+                + "restore are JMH benchmarks: benchmarks/run (see benchmarks/README.md).",
             "boundary DIR [crop] [alpha]: periodic vs smooth boundary, PSNR of border band and whole image, on "
                     + "centre crops of every 8th PNG in DIR blurred non-circularly (measures quality, not speed).",
             "large: one restoration with random weights: ARGs SIZE (HR side, scale 4) TILE (0 = untiled) or a "
@@ -35,22 +37,42 @@ import picocli.CommandLine.Parameters;
                     + "printing RSS and heap after a tenth, half and all of them, so that growth shows."})
 final class BenchCommand implements Callable<Integer> {
     /** Benchmarks. */
-    enum Which { data, prior, restore, boundary, large, leak, memory, startup }
+    enum Which { boundary, large, leak, memory, startup }
 
-    @Parameters(index = "0", paramLabel = "WHICH", description = "One of: ${COMPLETION-CANDIDATES}.")
+    /** The timing benchmarks that moved to JMH, by their former names here. */
+    static final Map<String, String> MOVED = Map.of("data", "DataStepBenchmark", "prior", "PriorBenchmark",
+            "restore", "RestoreBenchmark");
+
+    @Parameters(index = "0", paramLabel = "WHICH", description = "One of: ${COMPLETION-CANDIDATES}.",
+            converter = WhichConverter.class)
     Which which;
 
     @Parameters(index = "1..*", paramLabel = "ARG",
-            description = "Arguments of the benchmark (first: the number of timed repeats).")
+            description = "Arguments of the benchmark (see above).")
     List<String> args = List.of();
+
+    /** Names a benchmark; for one that moved to JMH, says how to run it now. */
+    static final class WhichConverter implements ITypeConverter<Which> {
+        @Override
+        public Which convert(String value) {
+            if (MOVED.containsKey(value)) {
+                throw new TypeConversionException("'" + value + "' is a JMH benchmark now: benchmarks/run "
+                        + MOVED.get(value) + " (after mvn -q -B package -DskipTests; see benchmarks/README.md)");
+            }
+            for (Which w : Which.values()) {
+                if (w.name().equals(value)) {
+                    return w;
+                }
+            }
+            throw new TypeConversionException("expected one of " + Arrays.toString(Which.values()) + " but was '"
+                    + value + "'");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
         String[] a = args.toArray(String[]::new);
         switch (which) {
-            case data -> DataStepBenchmark.main(a);
-            case prior -> PriorBenchmark.main(a);
-            case restore -> RestoreBenchmark.main(a);
             case boundary -> BoundaryBenchmark.main(a);
             case large -> TileBenchmark.main(a);
             case leak -> LeakBenchmark.main(a);

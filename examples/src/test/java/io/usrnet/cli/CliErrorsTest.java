@@ -178,6 +178,18 @@ class CliErrorsTest {
         assertThat(out).doesNotExist();
     }
 
+    /** The timing benchmarks moved to JMH (benchmarks/run): their former names say so; others list the choices. */
+    @Test
+    void benchNamesWhereTheTimingBenchmarksLiveNow() {
+        assertFailsWith(run("bench", "data"), 2,
+                "'data' is a JMH benchmark now: benchmarks/run DataStepBenchmark");
+        assertFailsWith(run("bench", "prior", "5"), 2, "'prior' is a JMH benchmark now: benchmarks/run PriorBenchmark");
+        assertFailsWith(run("bench", "restore"), 2,
+                "'restore' is a JMH benchmark now: benchmarks/run RestoreBenchmark");
+        assertFailsWith(run("bench", "nope"), 2,
+                "expected one of [boundary, large, leak, memory, startup] but was 'nope'");
+    }
+
     private static float[] filled(int n, float v) {
         float[] a = new float[n];
         java.util.Arrays.fill(a, v);
