@@ -1,10 +1,10 @@
 package io.usrnet.cli;
 
-import io.usrnet.bench.BoundaryBenchmark;
-import io.usrnet.bench.LeakBenchmark;
-import io.usrnet.bench.MemoryBenchmark;
-import io.usrnet.bench.StartupBenchmark;
-import io.usrnet.bench.TileBenchmark;
+import io.usrnet.cli.bench.BoundaryBenchmark;
+import io.usrnet.cli.bench.LeakBenchmark;
+import io.usrnet.cli.bench.MemoryBenchmark;
+import io.usrnet.cli.bench.StartupBenchmark;
+import io.usrnet.cli.bench.TileBenchmark;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.usrnet.bench;
+package io.usrnet.cli.bench;
 
 import io.usrnet.data.Image;
 import java.util.SplittableRandom;

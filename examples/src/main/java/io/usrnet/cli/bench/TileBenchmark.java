@@ -1,4 +1,4 @@
-package io.usrnet.bench;
+package io.usrnet.cli.bench;
 
 import static io.usrnet.core.MemoryModel.formatBytes;
 

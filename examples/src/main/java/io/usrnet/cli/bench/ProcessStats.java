@@ -1,4 +1,4 @@
-package io.usrnet.bench;
+package io.usrnet.cli.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package io.usrnet.bench;
+package io.usrnet.cli.bench;
 
 import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageFiles;

@@ -1,4 +1,4 @@
-package io.usrnet.bench;
+package io.usrnet.cli.bench;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.usrnet.core.Restorer;

@@ -1,4 +1,4 @@
-package io.usrnet.bench;
+package io.usrnet.cli.bench;
 
 import java.util.Arrays;
 
