@@ -156,7 +156,7 @@ public final class Restorer implements AutoCloseable {
         }
         int scale = degradation.scale();
         int tile = tileSize(lr.height(), lr.width(), degradation, options); // a too small budget fails here, early
-        Image y = lr.channels() == 1 ? lr.toRgb() : lr;
+        Image y = lr.toRgb(); // grey runs as R = G = B
         if (degradation.boundary() == Boundary.SMOOTH) {
             y = PeriodicExtension.extendLr(y, scale);
         }

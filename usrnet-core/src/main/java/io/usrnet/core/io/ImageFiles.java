@@ -185,8 +185,10 @@ public final class ImageFiles {
         }
         ImageReader reader = readers.next();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, false, false);
-            if (format == ImageFormat.TIFF) {
+            // a TIFF is searched for further pages and its description read; other formats need neither
+            boolean tiff = format == ImageFormat.TIFF;
+            reader.setInput(in, !tiff, !tiff);
+            if (tiff) {
                 requireSinglePage(file, reader);
             }
             long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
