@@ -1,8 +1,10 @@
 package io.usrnet.cli;
 
+import io.usrnet.core.io.Compression;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
+import io.usrnet.core.io.PixelSize;
 import io.usrnet.core.io.SampleFormat;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
@@ -77,20 +79,26 @@ final class CliText {
 
     /**
      * What to write to {@code output}: the input's sample format where the output format can hold
-     * it (8-bit in, 8-bit out; 16-bit in, 16-bit out), else the output format's default.
+     * it (8-bit in, 8-bit out; 16-bit in, 16-bit out), else the output format's default; and the
+     * pixel size where the output format records one (TIFF).
+     *
+     * @param pixelSize the output's pixel size (the input's, divided or multiplied by the scale),
+     *                  or {@code null}
      */
-    static ImageData forOutput(Path output, Image color, Image alpha, SampleFormat inputFormat) {
+    static ImageData forOutput(Path output, Image color, Image alpha, SampleFormat inputFormat,
+            PixelSize pixelSize) {
         ImageFormat format = ImageFormat.forWriting(output);
         if (format == ImageFormat.NPY) {
             return new ImageData(color, null, SampleFormat.FLOAT32); // what .npy files are always written as
         }
         SampleFormat sample = format.canWrite(inputFormat) ? inputFormat : format.defaultSampleFormat();
-        return new ImageData(color, alpha, sample);
+        return new ImageData(color, alpha, sample, format == ImageFormat.TIFF ? pixelSize : null);
     }
 
     /**
      * What {@link #forOutput} gives, in words for the "wrote" lines: {@code 66×50 RGB, 8-bit PNG}
-     * (width × height, the channels, the samples and the format of the file).
+     * (width × height, the channels, the samples and the format of the file), and the pixel size
+     * when one is written: {@code 80×60 grey, 16-bit TIFF, pixel 0.25 µm}.
      */
     static String describe(Path output, ImageData data) {
         Image c = data.color();
@@ -106,15 +114,17 @@ final class CliText {
         };
         ImageFormat format = ImageFormat.forWriting(output);
         return c.width() + "×" + c.height() + " " + channels + (data.hasAlpha() ? " + alpha" : "") + ", " + samples
-                + " " + (format == ImageFormat.NPY ? ".npy" : format.name());
+                + " " + (format == ImageFormat.NPY ? ".npy" : format.name())
+                + (data.hasPixelSize() ? ", pixel " + data.pixelSize() : "");
     }
 
     /**
      * Writes the image of solve and degrade and, unless {@code quiet}, says so on {@code err}:
      * {@code wrote OUT (66×50 RGB, 8-bit PNG)}.
      */
-    static void write(Path output, ImageData data, boolean quiet, PrintWriter err) throws IOException {
-        ImageFiles.write(output, data);
+    static void write(Path output, ImageData data, Compression compression, boolean quiet, PrintWriter err)
+            throws IOException {
+        ImageFiles.write(output, data, compression);
         if (!quiet) {
             err.println("wrote " + output + " (" + describe(output, data) + ")");
             err.flush();

@@ -2,6 +2,7 @@ package io.usrnet.cli;
 
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
+import io.usrnet.core.io.PixelSize;
 import io.usrnet.data.Boundary;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
@@ -32,6 +33,9 @@ final class DegradeCommand implements Callable<Integer> {
     @Mixin
     DegradationOptions degradation;
 
+    @Mixin
+    CompressionOption compression;
+
     @Option(names = "--sigma", required = true, paramLabel = "SIGMA",
             description = "Noise standard deviation in [0, 255] units (e.g. 2.55 = 1%% of the range).")
     double sigma;
@@ -57,14 +61,16 @@ final class DegradeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int scale = degradation.scale();
         CliText.requireSigma(sigma);
+        compression.compression();
         CliText.requireWritableOutput(output);
         ImageData hr = ImageFiles.read(input);
         Degradation d = degradation.degradation(sigma, Boundary.PERIODIC);
         Image lr = protocol == Protocol.table1
                 ? Degradations.addGaussianNoise(Degradations.table1(hr.color(), d.kernel(), scale), sigma, seed)
                 : d.apply(hr.color(), seed);
-        CliText.write(output, CliText.forOutput(output, lr, null, hr.format()), quiet,
-                spec.commandLine().getErr());
+        PixelSize size = hr.hasPixelSize() ? hr.pixelSize().multipliedBy(scale) : null;
+        CliText.write(output, CliText.forOutput(output, lr, null, hr.format(), size), compression.compression(),
+                quiet, spec.commandLine().getErr());
         return 0;
     }
 }

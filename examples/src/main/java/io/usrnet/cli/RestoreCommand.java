@@ -5,6 +5,7 @@ import io.usrnet.core.RestoreOptions;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
+import io.usrnet.core.io.PixelSize;
 import io.usrnet.core.io.ImageFormat;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
@@ -47,6 +48,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     BoundaryOption boundary;
 
+    @Mixin
+    CompressionOption compression;
+
     @Option(names = "--sigma", required = true, paramLabel = "SIGMA",
             description = "Noise level of the input in [0, 255] units (the network receives SIGMA/255).")
     double sigma;
@@ -88,6 +92,7 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         degradation.scale(); // checked before any file is read
         boundary.boundary();
+        compression.compression();
         CliText.requireSigma(sigma);
         CliText.warnAboveTrainedSigma(spec.commandLine().getErr(), weights, sigma);
         if (iterations < 0) {
@@ -130,7 +135,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /** A restored image on its way to its file. */
-    private record Restored(Image hr, Image alpha, ImageData lr, long startNanos) {
+    private record Restored(Image hr, Image alpha, ImageData lr, int scale, long startNanos) {
     }
 
     private static String label(List<Path[]> jobs, int i) {
@@ -157,12 +162,13 @@ final class RestoreCommand implements Callable<Integer> {
         }
         Image hr = restorer.restore(lr.color(), d, options.build());
         Image alpha = lr.hasAlpha() ? Degradations.upsampleNearest(lr.alpha(), d.scale()) : null;
-        return new Restored(hr, alpha, lr, t0);
+        return new Restored(hr, alpha, lr, d.scale(), t0);
     }
 
     private void write(Path out, Restored r, String label, PrintWriter err) throws IOException {
-        ImageData data = CliText.forOutput(out, r.hr(), r.alpha(), r.lr().format());
-        ImageFiles.write(out, data);
+        PixelSize size = r.lr().hasPixelSize() ? r.lr().pixelSize().dividedBy(r.scale()) : null;
+        ImageData data = CliText.forOutput(out, r.hr(), r.alpha(), r.lr().format(), size);
+        ImageFiles.write(out, data, compression.compression());
         if (!quiet) {
             err.printf(Locale.ROOT, "%s: wrote %s (%s, %.1f s)%n", label, out, CliText.describe(out, data),
                     (System.nanoTime() - r.startNanos()) / 1e9);

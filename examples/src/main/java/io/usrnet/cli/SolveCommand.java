@@ -2,6 +2,7 @@ package io.usrnet.cli;
 
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
+import io.usrnet.core.io.PixelSize;
 import io.usrnet.data.DataStep;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
@@ -30,6 +31,9 @@ final class SolveCommand implements Callable<Integer> {
     @Mixin
     BoundaryOption boundary;
 
+    @Mixin
+    CompressionOption compression;
+
     @Option(names = "--alpha", required = true, paramLabel = "A", description = "Weight alpha > 0 of ||z - x||^2.")
     double alpha;
 
@@ -51,6 +55,7 @@ final class SolveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int scale = degradation.scale();
         boundary.boundary();
+        compression.compression();
         if (!(alpha > 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException("--alpha must be a finite number > 0, got " + alpha);
         }
@@ -59,8 +64,9 @@ final class SolveCommand implements Callable<Integer> {
         Degradation d = degradation.degradation(0, boundary.boundary()); // the data step does not use σ
         Image x = estimate == null ? null : ImageFiles.read(estimate).color();
         Image z = DataStep.solve(d, y.color(), x, alpha);
-        CliText.write(output, CliText.forOutput(output, z, null, y.format()), quiet,
-                spec.commandLine().getErr());
+        PixelSize size = y.hasPixelSize() ? y.pixelSize().dividedBy(scale) : null;
+        CliText.write(output, CliText.forOutput(output, z, null, y.format(), size), compression.compression(),
+                quiet, spec.commandLine().getErr());
         return 0;
     }
 }

@@ -13,6 +13,8 @@ final class CliTestSupport {
     static final Path FIXTURES = folder("usrnet.testdata").resolve("fixtures");
     /** Trimmed copies of the public data sets: kernels, eval crops, a few training images. */
     static final Path DATA = folder("usrnet.testdata").resolve("data");
+    /** TIFF files written by other tools (test-data/tiff/README.md). */
+    static final Path TIFF = folder("usrnet.testdata").resolve("tiff");
     /** The quick start's files: Set5 butterfly.png and the paper's kernels_12.mat. */
     static final Path SAMPLES = folder("usrnet.samples");
     /** The paper's 12 Table-1 kernels. */

@@ -19,6 +19,8 @@ public final class TestData {
     public static final Path PARITY = folder("usrnet.testdata").resolve("parity");
     /** Trimmed copies of the public data sets ({@code test-data/data}: kernels, eval crops, train). */
     public static final Path DATA = folder("usrnet.testdata").resolve("data");
+    /** TIFF files written by tifffile, libtiff, OpenCV and ImageJ, with references (test-data/tiff/README.md). */
+    public static final Path TIFF = folder("usrnet.testdata").resolve("tiff");
     /** The quick start's files ({@code samples/}): Set5 butterfly.png and the paper's kernels_12.mat. */
     public static final Path SAMPLES = folder("usrnet.samples");
     /** The paper's 12 Table-1 kernels (MATLAB v5, variable {@code kernels}). */

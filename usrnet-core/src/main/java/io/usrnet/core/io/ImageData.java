@@ -10,9 +10,12 @@ import java.util.Objects;
  *               number for {@code .npy}; floats nominally in [0, 1]
  * @param alpha  the transparency channel kept aside as a single-channel image of the same height
  *               and width (1 = opaque), or {@code null} when the file has none
- * @param format how the samples are (or are to be) stored in the file
+ * @param format    how the samples are (or are to be) stored in the file
+ * @param pixelSize the physical size of a pixel as the file records it (TIFF resolution tags,
+ *                  ImageJ or OME metadata), or {@code null} when it records none; written back
+ *                  to TIFF files
  */
-public record ImageData(Image color, Image alpha, SampleFormat format) {
+public record ImageData(Image color, Image alpha, SampleFormat format, PixelSize pixelSize) {
 
     /**
      * Checks the parts.
@@ -30,6 +33,11 @@ public record ImageData(Image color, Image alpha, SampleFormat format) {
         }
     }
 
+    /** An image without a pixel size. */
+    public ImageData(Image color, Image alpha, SampleFormat format) {
+        this(color, alpha, format, null);
+    }
+
     /** An image without alpha, to be stored with the given sample format. */
     public static ImageData of(Image color, SampleFormat format) {
         return new ImageData(color, null, format);
@@ -38,5 +46,15 @@ public record ImageData(Image color, Image alpha, SampleFormat format) {
     /** True if an alpha channel is present. */
     public boolean hasAlpha() {
         return alpha != null;
+    }
+
+    /** True if a pixel size is present. */
+    public boolean hasPixelSize() {
+        return pixelSize != null;
+    }
+
+    /** The same image with the given pixel size ({@code null}: none). */
+    public ImageData withPixelSize(PixelSize size) {
+        return new ImageData(color, alpha, format, size);
     }
 }

@@ -19,15 +19,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;
-import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
-import javax.imageio.plugins.tiff.TIFFDirectory;
-import javax.imageio.plugins.tiff.TIFFField;
 import javax.imageio.stream.FileImageOutputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -47,9 +43,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  */
 public final class ImageFiles {
     /** Largest pixel count accepted from a file header (the planar floats must fit in an array). */
-    private static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / 4;
-    /** The image count in the description ImageJ writes into a TIFF ("images=3"). */
-    private static final Pattern IMAGEJ_IMAGES = Pattern.compile("(?m)^images=(\\d+)\\s*$");
+    static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / 4;
 
     private ImageFiles() {
     }
@@ -68,7 +62,11 @@ public final class ImageFiles {
     public static ImageData read(Path file) throws IOException {
         ImageFormat format = ImageFormat.forPath(file);
         requireReadableFile(file);
-        ImageData data = format == ImageFormat.NPY ? readNpy(file) : readWithImageIO(file, format);
+        ImageData data = switch (format) {
+            case NPY -> readNpy(file);
+            case TIFF -> readTiff(file);
+            default -> readWithImageIO(file, format);
+        };
         requireFinite(file, data.color(), "");
         if (data.hasAlpha()) {
             requireFinite(file, data.alpha(), "alpha ");
@@ -106,6 +104,8 @@ public final class ImageFiles {
      * <p>PNG and TIFF take 1 (grey) or 3 (RGB) colour channels plus the optional alpha; PNG takes
      * UINT8 or UINT16 samples, TIFF also FLOAT32. {@code .npy} takes any number of channels (H×W
      * for one, H×W×C otherwise), always stores float32 values unclamped, and has no alpha.
+     * TIFF files are Deflate-compressed and carry the {@link ImageData#pixelSize() pixel size};
+     * PNG and {@code .npy} files do not record one.
      *
      * @throws IllegalArgumentException if the extension is unsupported or read-only, the format
      *                                  cannot hold the channel count, sample format or alpha, or
@@ -114,6 +114,17 @@ public final class ImageFiles {
      * @throws IOException              if writing fails; the target is then unchanged
      */
     public static void write(Path file, ImageData data) throws IOException {
+        write(file, data, Compression.DEFLATE);
+    }
+
+    /**
+     * Writes an image atomically as {@link #write(Path, ImageData)} does, with the given TIFF
+     * compression ({@link Compression}; PNG and {@code .npy} files are written as always).
+     *
+     * @see #write(Path, ImageData)
+     */
+    public static void write(Path file, ImageData data, Compression compression) throws IOException {
+        Objects.requireNonNull(compression, "compression");
         ImageFormat format = ImageFormat.forWriting(file);
         Image color = data.color();
         if (format == ImageFormat.NPY) {
@@ -138,6 +149,10 @@ public final class ImageFiles {
         }
         if (format == ImageFormat.NPY) {
             AtomicFiles.write(file, tmp -> NpyArray.writeImage(tmp, color));
+            return;
+        }
+        if (format == ImageFormat.TIFF) {
+            AtomicFiles.write(file, tmp -> TiffWriter.write(tmp, data, compression));
             return;
         }
         BufferedImage image = toBufferedImage(data);
@@ -176,6 +191,21 @@ public final class ImageFiles {
         return ImageData.of(image, format);
     }
 
+    /**
+     * Reads a TIFF with {@link TiffReader}; layouts it does not decode (JPEG or CCITT compression,
+     * YCbCr, CMYK, …) go to the Java runtime's TIFF reader, after the stack check.
+     */
+    private static ImageData readTiff(Path file) throws IOException {
+        try {
+            return TiffReader.read(file);
+        } catch (TiffReader.Unsupported e) {
+            return readWithImageIO(file, ImageFormat.TIFF);
+        } catch (RuntimeException e) {
+            throw new InvalidFileException(file, "not a valid TIFF file, or corrupt or truncated (" + describe(e) + ")",
+                    e);
+        }
+    }
+
     private static ImageData readWithImageIO(Path file, ImageFormat format) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
         String kind = format.name();
@@ -185,12 +215,7 @@ public final class ImageFiles {
         }
         ImageReader reader = readers.next();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            // a TIFF is searched for further pages and its description read; other formats need neither
-            boolean tiff = format == ImageFormat.TIFF;
-            reader.setInput(in, !tiff, !tiff);
-            if (tiff) {
-                requireSinglePage(file, reader);
-            }
+            reader.setInput(in, true, true);
             long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
             if (pixels > MAX_PIXELS) {
                 throw new InvalidFileException(file, "image too large (" + reader.getWidth(0) + "×"
@@ -205,30 +230,6 @@ public final class ImageFiles {
                     + describe(e) + ")", e);
         } finally {
             reader.dispose();
-        }
-    }
-
-    /**
-     * Refuses a multi-page TIFF (a stack) rather than restoring its first page alone without a word:
-     * more than one page (IFD), or an ImageJ description that counts more than one image (ImageJ
-     * writes large stacks as one IFD followed by the other planes).
-     */
-    private static void requireSinglePage(Path file, ImageReader reader) throws IOException {
-        int pages = reader.getNumImages(true);
-        if (pages <= 1) {
-            TIFFField description = TIFFDirectory.createFromMetadata(reader.getImageMetadata(0))
-                    .getTIFFField(BaselineTIFFTagSet.TAG_IMAGE_DESCRIPTION);
-            if (description != null && description.getCount() > 0) {
-                Matcher m = IMAGEJ_IMAGES.matcher(description.getAsString(0));
-                if (m.find()) {
-                    pages = Math.max(pages, Integer.parseInt(m.group(1)));
-                }
-            }
-        }
-        if (pages > 1) {
-            throw new InvalidFileException(file, "holds " + pages + " images (a stack or a multi-page TIFF); usrnet "
-                    + "reads single images and will not restore the first alone: save each page as its own "
-                    + "file (ImageJ: Image > Stacks > Stack to Images)");
         }
     }
 

@@ -15,8 +15,13 @@ import java.util.Set;
  * <tr><th>format</th><th>extensions</th><th>read</th><th>write</th></tr>
  * <tr><td>PNG</td><td>.png</td><td>1–16 bit grey, RGB, palette; with or without alpha</td>
  *     <td>UINT8, UINT16; grey or RGB, optional alpha</td></tr>
- * <tr><td>TIFF</td><td>.tif, .tiff</td><td>8/16-bit integer, 32/64-bit float; grey or RGB,
- *     optional alpha (first page only)</td><td>UINT8, UINT16, FLOAT32, uncompressed</td></tr>
+ * <tr><td>TIFF</td><td>.tif, .tiff</td><td>TIFF and BigTIFF, either byte order; strips or tiles,
+ *     chunky or planar; uncompressed, LZW, Deflate, PackBits (JPEG and CCITT through the Java
+ *     runtime's reader); horizontal and floating-point predictors; 1/2/4/8/16-bit unsigned integers,
+ *     16/32/64-bit floats; grey, RGB or palette, optional alpha; the pixel size of the resolution
+ *     tags, ImageJ and OME-XML metadata. A single image only: stacks and multi-page files are
+ *     refused</td><td>UINT8, UINT16, FLOAT32; grey or RGB, optional alpha; Deflate (default) or
+ *     uncompressed; the pixel size as resolution tags (+ ImageJ unit); BigTIFF past 4 GiB</td></tr>
  * <tr><td>JPEG</td><td>.jpg, .jpeg</td><td>8-bit grey or RGB</td><td>no (lossy)</td></tr>
  * <tr><td>NPY</td><td>.npy</td><td>H×W or H×W×C float32/float64/uint8/uint16/bool, either byte order,
  *     C or Fortran order</td>
@@ -26,7 +31,7 @@ import java.util.Set;
 public enum ImageFormat {
     /** Portable Network Graphics. */
     PNG(true, EnumSet.of(SampleFormat.UINT8, SampleFormat.UINT16), SampleFormat.UINT8, "png"),
-    /** Baseline TIFF (uncompressed when written). */
+    /** TIFF and BigTIFF (Deflate-compressed when written, unless told otherwise). */
     TIFF(true, EnumSet.allOf(SampleFormat.class), SampleFormat.FLOAT32, "tif", "tiff"),
     /** JPEG, read only: writing it would lose information silently. */
     JPEG(false, EnumSet.noneOf(SampleFormat.class), SampleFormat.UINT8, "jpg", "jpeg"),

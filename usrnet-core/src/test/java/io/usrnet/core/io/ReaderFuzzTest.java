@@ -32,9 +32,9 @@ import us.hebi.matlab.mat.types.Sink;
 import us.hebi.matlab.mat.types.Sinks;
 
 /**
- * 400 seeded random mutations of valid files (truncations, flipped and random bytes, binary length
+ * 520 seeded random mutations of valid files (truncations, flipped and random bytes, binary length
  * fields and header numbers overwritten with huge values) through every file reader: {@code .npy}
- * images and kernels, {@code .safetensors}, zip and legacy {@code .pth}, compressed and uncompressed
+ * images and kernels, TIFF (LZW with predictor, tiled, and our own Deflate writer's files), {@code .safetensors}, zip and legacy {@code .pth}, compressed and uncompressed
  * MATLAB {@code .mat}. Each read must succeed or fail with an {@link InvalidFileException} whose
  * message names the file, with no programming error (an index, buffer, array-size, cast or
  * arithmetic exception, or an Error) among its causes, within {@value #MAX_MILLIS} ms and allocating
@@ -106,7 +106,7 @@ public class ReaderFuzzTest {
     @Test
     void mutatedFilesLoadOrFailWithInvalidFileException() throws IOException {
         List<Subject> subjects = subjects();
-        assertThat(subjects.stream().mapToInt(Subject::trials).sum()).isEqualTo(400);
+        assertThat(subjects.stream().mapToInt(Subject::trials).sum()).isEqualTo(520);
         int scale = Integer.parseInt(System.getenv().getOrDefault("FUZZ_SCALE", "1"));
         long seed = Long.parseLong(System.getenv().getOrDefault("FUZZ_SEED", "0"));
         List<String> bugs = new ArrayList<>();
@@ -298,9 +298,37 @@ public class ReaderFuzzTest {
         out.add(new Subject("compressed.mat", compressed, 50, List.of(new int[] {0, compressed.length}),
                 List.of(new int[] {132, 4}), null, file -> KernelFiles.readAll(KernelSpec.of(file))));
         byte[] plain = uncompressed(mat);
+        out.add(tiff("lzw-predictor.tif", Files.readAllBytes(TestData.TIFF.resolve("cv-u16-rgb.tif")), 40));
+        out.add(tiff("tiled.tif", Files.readAllBytes(TestData.TIFF.resolve("tf-u16-tiled.tif")), 40));
+        Path written = dir.resolve("written.tif");
+        ImageFiles.write(written, new ImageData(TiffWriterTest.sample(SampleFormat.UINT16, 3, 9, 500, 3),
+                TiffWriterTest.sample(SampleFormat.UINT16, 1, 9, 500, 4), SampleFormat.UINT16,
+                new PixelSize(0.5, 0.5, "µm")));
+        out.add(tiff("deflate.tif", Files.readAllBytes(written), 40));
         out.add(new Subject("uncompressed.mat", plain, 50, List.of(new int[] {0, 1024}, new int[] {0, plain.length}),
                 matLengths(plain), null, file -> KernelFiles.readAll(KernelSpec.of(file))));
         return out;
+    }
+
+    /**
+     * A classic TIFF: its structure is the header and every image directory with the values it
+     * points to outside the pixel data; its length fields are each entry's count and value offset.
+     */
+    private static Subject tiff(String name, byte[] b, int trials) {
+        ByteBuffer buf = ByteBuffer.wrap(b).order(b[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        assertThat(buf.getShort(2)).as("%s is a classic TIFF", name).isEqualTo((short) 42);
+        List<int[]> structure = new ArrayList<>(List.of(new int[] {0, 8}));
+        List<int[]> lengths = new ArrayList<>(List.of(new int[] {4, 4}));
+        for (int ifd = buf.getInt(4); ifd != 0; ifd = buf.getInt(ifd + 2 + 12 * (buf.getShort(ifd) & 0xffff))) {
+            int entries = buf.getShort(ifd) & 0xffff;
+            structure.add(new int[] {ifd, ifd + 6 + 12 * entries});
+            for (int e = 0; e < entries; e++) {
+                int at = ifd + 2 + 12 * e;
+                lengths.add(new int[] {at + 4, 4});
+                lengths.add(new int[] {at + 8, 4});
+            }
+        }
+        return new Subject(name, b, trials, structure, lengths, null, ImageFiles::read);
     }
 
     private static Subject npy(String name, Path file, boolean fortran, int trials, Reader reader) throws IOException {
