@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
                     + "learning-free restorer: small alpha trusts the measurements, large alpha the estimate."})
 final class SolveCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "Y",
-            description = "Low-resolution (degraded) image: .png, .tif/.tiff or .npy.")
+            description = "Low-resolution (degraded) image (PNG, TIFF or .npy).")
     Path input;
 
     @Mixin

@@ -94,6 +94,33 @@ public final class ResUNet implements AutoCloseable {
         return new ResUNet(config, parameters);
     }
 
+    /** The oneDNN instruction-set cap under which widths that are not multiples of 16 compute exactly. */
+    static final String EXACT_ISA = "SSE41";
+
+    /** True if every width is a multiple of 16, the channel block of the engine's AVX-512 kernels. */
+    public static boolean blockAligned(ResUNetConfig config) {
+        return Arrays.stream(config.widths()).allMatch(w -> w % 16 == 0);
+    }
+
+    /**
+     * Refuses widths that are not multiples of 16 unless oneDNN is limited to SSE4.1. Why: on AMD
+     * EPYC Zen 5 (family 26) oneDNN's AVX, AVX2 and AVX-512 convolutions in PyTorch 2.7.1 give wrong
+     * outputs for such widths (errors up to 17 % of the output range, sometimes NaN, depending on the
+     * image size), while block-aligned widths (both published configurations) and the SSE4.1 kernels
+     * are exact (issue 11, 2026-12-02). A start-up self-check against a reference missed size-dependent
+     * cases, so the only safe rule is this one.
+     *
+     * <p>Called by every engine network's constructor (inference and training).
+     *
+     * @throws EngineFaultException for unaligned widths without {@code ONEDNN_MAX_CPU_ISA=SSE41}
+     */
+    public static void requireExactKernels(ResUNetConfig config) {
+        if (blockAligned(config) || EXACT_ISA.equalsIgnoreCase(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+            return;
+        }
+        throw EngineFaultException.unalignedWidths(config.widths());
+    }
+
     /**
      * A network with seeded random weights ({@link #randomParameters}), for benchmarks and as a
      * starting point.
@@ -105,7 +132,7 @@ public final class ResUNet implements AutoCloseable {
      */
     public static ResUNet random(ResUNetConfig config, long seed) {
         Objects.requireNonNull(config, "config");
-        return new ResUNet(config, randomParameters(config, seed));
+        return create(config, randomParameters(config, seed));
     }
 
     /**

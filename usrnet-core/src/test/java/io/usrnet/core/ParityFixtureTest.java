@@ -68,7 +68,17 @@ class ParityFixtureTest {
     @MethodSource("models")
     void everyRunMatchesTheOriginalInFloat64(List<String> names) throws IOException {
         JsonObject first = cases.getAsJsonObject(names.get(0));
-        try (Restorer restorer = Restorer.builder().weights(ParityFixtures.weights(first)).build()) {
+        Restorer built;
+        try {
+            built = Restorer.builder().weights(ParityFixtures.weights(first)).build();
+        } catch (io.usrnet.prior.EngineFaultException e) {
+            // only in the native-isa run (usrnet-core pom): widths that are not multiples of 16 are refused
+            // unless oneDNN is limited to SSE4.1, as the default test run does (issue 11)
+            assertThat(System.getenv("ONEDNN_MAX_CPU_ISA")).as(e.getMessage()).isNotEqualToIgnoringCase("SSE41");
+            assertThat(e.getMessage()).contains("not all multiples of 16", "ONEDNN_MAX_CPU_ISA=SSE41");
+            return;
+        }
+        try (Restorer restorer = built) {
             for (String name : names) {
                 JsonObject c = cases.getAsJsonObject(name);
                 Path dir = root.resolve(name);

@@ -65,6 +65,7 @@ public final class ResUNetBlock extends AbstractBlock {
      * @param config the architecture
      */
     public ResUNetBlock(ResUNetConfig config) {
+        io.usrnet.prior.ResUNet.requireExactKernels(config);
         this.config = config;
         int nb = config.blocksPerLevel();
         head = addChildBlock("m_head", Blocks.conv(config.width(0), 3, 1, 1));
