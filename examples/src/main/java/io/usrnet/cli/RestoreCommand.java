@@ -10,6 +10,8 @@ import io.usrnet.core.io.ImageFormat;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
+import io.usrnet.data.NoiseEstimate;
+import io.usrnet.data.NoiseEstimator;
 import io.usrnet.prior.Tiling;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,9 +53,10 @@ final class RestoreCommand implements Callable<Integer> {
     @Mixin
     CompressionOption compression;
 
-    @Option(names = "--sigma", required = true, paramLabel = "SIGMA",
-            description = "Noise level of the input in [0, 255] units (the network receives SIGMA/255).")
-    double sigma;
+    @Option(names = "--sigma", required = true, paramLabel = "SIGMA", converter = NoiseLevelOption.Converter.class,
+            description = "Noise level of the input in [0, 255] units (the network receives SIGMA/255), or auto: "
+                    + "measured in each input (as estimate-noise does) and printed.")
+    NoiseLevelOption sigma;
 
     @Option(names = "--weights", paramLabel = "W",
             description = "Model weights: a .safetensors file or a .pth state_dict of the original PyTorch code "
@@ -93,8 +96,10 @@ final class RestoreCommand implements Callable<Integer> {
         degradation.scale(); // checked before any file is read
         boundary.boundary();
         compression.compression();
-        CliText.requireSigma(sigma);
-        CliText.warnAboveTrainedSigma(spec.commandLine().getErr(), weights, sigma);
+        if (!sigma.auto()) {
+            CliText.requireSigma(sigma.value());
+            CliText.warnAboveTrainedSigma(spec.commandLine().getErr(), weights, sigma.value());
+        }
         if (iterations < 0) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
         }
@@ -105,7 +110,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         long budget = memoryBudget();
         List<Path[]> jobs = plan();
-        Degradation d = degradation.degradation(sigma, boundary.boundary());
+        Degradation d = degradation.degradation(sigma.auto() ? 0 : sigma.value(), boundary.boundary());
         PrintWriter err = spec.commandLine().getErr();
         List<Exception> failures = new ArrayList<>();
         Restorer.Builder builder = Restorer.builder();
@@ -143,9 +148,18 @@ final class RestoreCommand implements Callable<Integer> {
         return jobs.size() > 1 ? "[" + (i + 1) + "/" + jobs.size() + "] " + name : name;
     }
 
-    private Restored restore(Restorer restorer, Degradation d, ImageData lr, long budget, String label,
+    private Restored restore(Restorer restorer, Degradation given, ImageData lr, long budget, String label,
             PrintWriter err) {
         long t0 = System.nanoTime();
+        Degradation d = given;
+        if (sigma.auto()) {
+            NoiseEstimate e = NoiseEstimator.DEFAULT.estimate(lr.color());
+            d = given.toBuilder().sigma(e.sigma()).build();
+            if (!quiet) {
+                err.println(NoiseLevelOption.measured(label, e));
+            }
+            CliText.warnAboveTrainedSigma(err, weights, e.sigma());
+        }
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(iterations).tileSize(tile)
                 .maxMemoryBytes(budget);
         if (!quiet) {

@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
         description = "Model-based deep unfolding image restoration (USRNet): undo a known blur kernel k, "
                 + "integer scale s and Gaussian noise level sigma, y = (x (*) k) down s + n.",
         subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, CompareCommand.class,
+            EstimateNoiseCommand.class,
             BenchCommand.class,
             EvalCommand.class, TrainCommand.class,
             CommandLine.HelpCommand.class},
