@@ -3,6 +3,7 @@ package io.usrnet.cli;
 import io.usrnet.cli.bench.BoundaryBenchmark;
 import io.usrnet.cli.bench.LeakBenchmark;
 import io.usrnet.cli.bench.MemoryBenchmark;
+import io.usrnet.cli.bench.NoiseBenchmark;
 import io.usrnet.cli.bench.StartupBenchmark;
 import io.usrnet.cli.bench.TileBenchmark;
 import java.util.Arrays;
@@ -28,6 +29,8 @@ import picocli.CommandLine.TypeConversionException;
             "large: one restoration with random weights: ARGs SIZE (HR side, scale 4) TILE (0 = untiled) or a "
                     + "memory budget (e.g. 1g) [ITERATIONS] [full|tiny]; prints the peak RSS and the memory model's "
                     + "estimate.",
+            "noise [EVERY] DIR...: the noise level estimator's error on every EVERY-th image of each DIR degraded "
+                    + "with the Table-1 protocol, 12 kernels, s = 1..4, sigma 0..25 (measures accuracy, not speed).",
             "memory [MODEL:SIZE:TILE|BUDGET ...]: the memory model's estimate against the measured peak RSS, "
                     + "one process per case (default: a grid of both models, whole and tiled).",
             "startup [RUNS] [WEIGHTS]: time from the process start to the engine ready, the weights loaded and "
@@ -37,7 +40,7 @@ import picocli.CommandLine.TypeConversionException;
                     + "printing RSS and heap after a tenth, half and all of them, so that growth shows."})
 final class BenchCommand implements Callable<Integer> {
     /** Benchmarks. */
-    enum Which { boundary, large, leak, memory, startup }
+    enum Which { boundary, large, leak, memory, noise, startup }
 
     /** The timing benchmarks that moved to JMH, by their former names here. */
     static final Map<String, String> MOVED = Map.of("data", "DataStepBenchmark", "prior", "PriorBenchmark",
@@ -77,6 +80,7 @@ final class BenchCommand implements Callable<Integer> {
             case large -> TileBenchmark.main(a);
             case leak -> LeakBenchmark.main(a);
             case memory -> MemoryBenchmark.main(a);
+            case noise -> NoiseBenchmark.main(a);
             case startup -> StartupBenchmark.main(a);
         }
         return 0;

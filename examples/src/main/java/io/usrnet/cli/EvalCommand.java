@@ -67,7 +67,8 @@ final class EvalCommand implements Callable<Integer> {
     List<Double> sigmas = new ArrayList<>();
 
     @Option(names = "--methods", split = ",", paramLabel = "M", defaultValue = "usrnet,nearest,bicubic,data-step",
-            description = "Methods among usrnet, nearest, bicubic, data-step (default: ${DEFAULT-VALUE}).")
+            description = "Methods among usrnet, usrnet-auto-sigma (the network told the noise level measured in the "
+                    + "LR image, as restore --sigma auto), nearest, bicubic, data-step (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
     @Option(names = "--weights", paramLabel = "W",
@@ -123,7 +124,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " exists and is not a directory");
         }
         PrintWriter err = spec.commandLine().getErr();
-        if (methodList.contains(Method.USRNET)) {
+        if (methodList.stream().anyMatch(Method::usesNetwork)) {
             CliText.warnAboveTrainedSigma(err, weights, grid.stream().mapToDouble(Setting::sigma).max().orElse(0));
         }
         Evaluation.Builder b = Evaluation.builder()
@@ -139,7 +140,7 @@ final class EvalCommand implements Callable<Integer> {
         b.sampleListener(sheet);
         Evaluation evaluation = b.build();
         Files.createDirectories(out);
-        if (methodList.contains(Method.USRNET)) {
+        if (methodList.stream().anyMatch(Method::usesNetwork)) {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
             Trainer.setEngineThreads(threads);
         }

@@ -5,9 +5,11 @@ import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
 import io.usrnet.core.metrics.Metrics;
 import io.usrnet.data.DataStep;
+import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
+import io.usrnet.data.NoiseEstimator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +47,10 @@ import java.util.stream.Stream;
 public final class Evaluation {
     /** The default α of the data-step baseline. */
     public static final double DEFAULT_DATA_STEP_ALPHA = 0.01;
+
+    /** The methods evaluated unless others are chosen: all but {@link Method#USRNET_AUTO_SIGMA}. */
+    public static final List<Method> DEFAULT_METHODS = List.of(Method.USRNET, Method.NEAREST, Method.BICUBIC,
+            Method.DATA_STEP);
 
     private final List<Path> images;
     private final Map<Integer, Kernel> kernels;
@@ -142,7 +148,7 @@ public final class Evaluation {
         List<Score> scores = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int done = 0;
-        try (Restorer restorer = methods.contains(Method.USRNET) ? restorer() : null) {
+        try (Restorer restorer = methods.stream().anyMatch(Method::usesNetwork) ? restorer() : null) {
             for (Path file : images) {
                 String name = file.getFileName().toString();
                 names.add(name);
@@ -181,6 +187,8 @@ public final class Evaluation {
         int s = setting.scale();
         return switch (m) {
             case USRNET -> restorer.restore(lr, setting.degradation(k));
+            case USRNET_AUTO_SIGMA -> restorer.restore(lr,
+                    Degradation.of(k, s, NoiseEstimator.DEFAULT.estimate(lr).sigma()));
             case NEAREST -> Degradations.upsampleNearest(lr, s);
             case BICUBIC -> Bicubic.upsample(lr, s);
             case DATA_STEP -> DataStep.prepare(k, s, lr).step(Degradations.upsampleNearest(lr, s), dataStepAlpha);
@@ -205,7 +213,7 @@ public final class Evaluation {
         private final List<Path> images = new ArrayList<>();
         private final Map<Integer, Kernel> kernels = new LinkedHashMap<>();
         private List<Setting> settings = Setting.TABLE1;
-        private Set<Method> methods = new LinkedHashSet<>(List.of(Method.values()));
+        private Set<Method> methods = new LinkedHashSet<>(DEFAULT_METHODS);
         private Path weights;
         private double dataStepAlpha = DEFAULT_DATA_STEP_ALPHA;
         private Consumer<Progress> listener;
@@ -272,7 +280,7 @@ public final class Evaluation {
             return this;
         }
 
-        /** The methods, in order, duplicates dropped (default: all, in declaration order). */
+        /** The methods, in order, duplicates dropped (default: {@link Evaluation#DEFAULT_METHODS}). */
         public Builder methods(List<Method> list) {
             methods = new LinkedHashSet<>(list);
             return this;

@@ -8,6 +8,12 @@ import java.util.stream.Collectors;
 public enum Method {
     /** The USRNet network ({@link io.usrnet.core.Restorer}) with the evaluation's weights. */
     USRNET("usrnet"),
+    /**
+     * The USRNet network as {@link #USRNET}, but told the noise level that
+     * {@link io.usrnet.data.NoiseEstimator} measures in the degraded image instead of the true σ: how
+     * much restoring an image whose noise nobody wrote down costs. Not in the default list.
+     */
+    USRNET_AUTO_SIGMA("usrnet-auto-sigma"),
     /** Nearest-neighbour upsampling of the degraded image (the network's initial estimate). */
     NEAREST("nearest"),
     /** Plain bicubic interpolation of the degraded image, see {@link Bicubic}. */
@@ -43,6 +49,11 @@ public enum Method {
         }
         throw new IllegalArgumentException("unknown method '" + name.trim() + "'; known: "
                 + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")));
+    }
+
+    /** True for the methods that run the network (and need weights). */
+    public boolean usesNetwork() {
+        return this == USRNET || this == USRNET_AUTO_SIGMA;
     }
 
     @Override
