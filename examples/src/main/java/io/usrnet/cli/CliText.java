@@ -55,7 +55,7 @@ final class CliText {
     }
 
     /** A number as written on a command line: 25 rather than 25.0. */
-    private static String number(double v) {
+    static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 

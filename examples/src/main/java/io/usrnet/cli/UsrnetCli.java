@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code usrnet} command-line tool: restoration, degradation, the closed-form data step, comparison,
- * evaluation and training.
+ * The {@code usrnet} command-line tool: restoration, degradation, the closed-form data step, kernel
+ * synthesis, comparison, evaluation and training.
  *
  * <p>Every failure ends with one human-readable line on stderr and a non-zero exit status
  * (1 for a failed run, 2 for bad command-line usage); {@code --debug} adds the stack trace.
@@ -26,7 +26,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = UsrnetCli.Version.class,
         description = "Model-based deep unfolding image restoration (USRNet): undo a known blur kernel k, "
                 + "integer scale s and Gaussian noise level sigma, y = (x (*) k) down s + n.",
-        subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, CompareCommand.class,
+        subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, KernelCommand.class,
+            CompareCommand.class,
             EstimateNoiseCommand.class,
             BenchCommand.class,
             EvalCommand.class, TrainCommand.class,

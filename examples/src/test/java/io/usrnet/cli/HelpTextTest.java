@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every command's help, as picocli wraps it at its default width of 80 columns. */
 class HelpTextTest {
-    private static final String[] COMMANDS = {"", "restore", "solve", "degrade", "bench", "eval", "train", "help"};
+    private static final String[] COMMANDS = {"", "restore", "solve", "degrade", "kernel", "bench", "eval", "train", "help"};
     /** The file extensions the help texts name. */
     private static final Pattern EXTENSION_START = Pattern.compile(
             "^(pth|mat|npy|png|tif|tiff|jpg|jpeg|txt|csv|safetensors|md)\\b.*");

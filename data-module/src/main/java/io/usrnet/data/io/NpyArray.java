@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * little- or big-endian, in C or Fortran order (what {@code np.asfortranarray} and arrays from
  * {@code scipy.io.loadmat} save). Whatever the file's layout, the elements are presented in C order
  * with their numeric values, so every variant of an array reads as the same numbers. Written files
- * are always little-endian C-order float32. Dimensions are checked against the file size before
+ * are little-endian C-order float32 (images) or float64 (kernels). Dimensions are checked against the file size before
  * anything is allocated, so a header that claims absurd dimensions fails fast.
  */
 public final class NpyArray {
@@ -326,13 +326,39 @@ public final class NpyArray {
 
     /** Writes a little-endian float32 C-order array of the given shape. */
     public static void writeFloat32(Path file, int[] shape, float[] values) throws IOException {
-        long count = 1;
+        ByteBuffer buf = withHeader(shape, values.length, DType.FLOAT32);
+        buf.asFloatBuffer().put(values);
+        write(file, buf);
+    }
+
+    /** Writes a little-endian float64 C-order array of the given shape. */
+    public static void writeFloat64(Path file, int[] shape, double[] values) throws IOException {
+        ByteBuffer buf = withHeader(shape, values.length, DType.FLOAT64);
+        buf.asDoubleBuffer().put(values);
+        write(file, buf);
+    }
+
+    /**
+     * Writes a kernel as an H×W float64 array, the taps exactly as held (what the reference
+     * fixtures' {@code k.npy} files are, and what {@link #toKernel()} reads back unchanged).
+     */
+    public static void writeKernel(Path file, Kernel kernel) throws IOException {
+        writeFloat64(file, new int[] {kernel.height(), kernel.width()}, kernel.toArray());
+    }
+
+    /**
+     * A buffer for a version 1.0 file holding {@code count} elements of {@code dtype}, its header
+     * written (padded so that the data start at a multiple of 64 bytes, as NumPy does), positioned
+     * at the data.
+     */
+    private static ByteBuffer withHeader(int[] shape, int count, DType dtype) {
+        long expected = 1;
         for (int v : shape) {
-            count *= v;
+            expected *= v;
         }
-        if (count != values.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + count
-                    + " elements, got " + values.length);
+        if (expected != count) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
+                    + " elements, got " + count);
         }
         StringBuilder dims = new StringBuilder();
         for (int v : shape) {
@@ -341,15 +367,18 @@ public final class NpyArray {
         if (shape.length > 1) {
             dims.setLength(dims.length() - 1);
         }
-        String dict = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }",
-                shape.length == 0 ? "" : dims.toString().trim());
+        String dict = String.format(Locale.ROOT, "{'descr': '<%s', 'fortran_order': False, 'shape': (%s), }",
+                dtype.code, shape.length == 0 ? "" : dims.toString().trim());
         int total = 10 + dict.length() + 1;
         int pad = (64 - total % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
-        ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + count * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
         buf.put(header.getBytes(StandardCharsets.ISO_8859_1));
-        buf.asFloatBuffer().put(values);
+        return buf;
+    }
+
+    private static void write(Path file, ByteBuffer buf) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(buf.array());
         }

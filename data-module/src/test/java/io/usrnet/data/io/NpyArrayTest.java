@@ -60,6 +60,20 @@ class NpyArrayTest {
     }
 
     @Test
+    void roundTripsKernelsAsFloat64(@TempDir Path dir) throws IOException {
+        Kernel k = Kernel.of(new double[][] {{0.1, 0.2, Math.PI / 10}, {1e-300, 0.3, Math.ulp(1.0)}});
+        Path f = dir.resolve("k.npy");
+        NpyArray.writeKernel(f, k);
+        NpyArray back = NpyArray.read(f);
+        assertThat(back.dtype()).isEqualTo(NpyArray.DType.FLOAT64);
+        assertThat(back.shape()).containsExactly(2, 3);
+        assertThat(back.toKernel()).isEqualTo(k); // bit for bit
+        assertThat((Files.size(f) - 8L * 6) % 64).isZero();
+        assertThat(new String(Files.readAllBytes(f), 0, 128, StandardCharsets.ISO_8859_1))
+                .contains("'descr': '<f8', 'fortran_order': False, 'shape': (2, 3");
+    }
+
+    @Test
     void rejectsAbsurdDimensionsWithoutAllocating(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("huge.npy");
         Files.write(f, npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (999999999, 999999), }", 16));
