@@ -6,14 +6,12 @@ import static io.usrnet.cli.CliTestSupport.KERNELS_12;
 import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.SampleFormat;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.io.NpyArray;
-import io.usrnet.prior.PriorEngine;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.io.IOException;
@@ -21,34 +19,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code usrnet restore} end to end on the image files people have: grey, 16-bit, RGBA, float TIFF,
  * odd sizes; and kernels that do not sum to 1.
  */
+@ExtendWith(OneEngineThread.class)
 class RealImagesTest {
     private static final String KERNEL = KERNELS_12 + ":kernels:1";
     private static final Path WEIGHTS = FIXTURES.resolve("weights/tiny.safetensors");
-    private static int engineThreads;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void oneEngineThread() {
-        PriorEngine.start();
-        engineThreads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-    }
-
-    @AfterAll
-    static void restoreEngineThreads() {
-        JniUtils.setNumThreads(engineThreads);
-    }
 
     /** Random samples on the grid of {@code format} (k/255 or k/65535, so that files hold them exactly). */
     private static Image random(int channels, int h, int w, long seed, SampleFormat format) {

@@ -7,20 +7,17 @@ import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.pytorch.jni.JniUtils;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.PixelSize;
 import io.usrnet.core.io.SampleFormat;
 import io.usrnet.data.io.NpyArray;
-import io.usrnet.prior.PriorEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,25 +27,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * TIFF of the same sample type, twice the size, with the pixel size halved in the same unit,
  * Deflate-compressed unless {@code --compression none}; stacks are refused with their page count.
  */
+@ExtendWith(OneEngineThread.class)
 class TiffRestoreTest {
     private static final String KERNEL = KERNELS_12 + ":kernels:1";
     private static final Path WEIGHTS = FIXTURES.resolve("weights/tiny.safetensors");
-    private static int engineThreads;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void oneEngineThread() {
-        PriorEngine.start();
-        engineThreads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-    }
-
-    @AfterAll
-    static void restoreEngineThreads() {
-        JniUtils.setNumThreads(engineThreads);
-    }
 
     private CliTestSupport.Run restore(Path in, Path out, Object... extra) {
         Object[] base = {"restore", "--input", in, "--kernel", KERNEL, "--scale", 2, "--sigma", 2.55,
