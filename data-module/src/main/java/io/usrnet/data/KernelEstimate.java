@@ -24,7 +24,7 @@ public record KernelEstimate(Kernel kernel, double residualRms, double noiseLeve
     /** E.g. {@code 25×25 kernel, residual RMS 0.83, noise level 0.80, 187500 equations, 412 iterations}. */
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%s kernel, residual RMS %.2f, noise level %.2f, %d equations, %d iterations",
-                kernel.shape(), residualRms, noiseLevel, equations, iterations);
+        return String.format(Locale.ROOT, "%s kernel, residual RMS %.2f, noise level %.2f, %d equations, %d iteration%s",
+                kernel.shape(), residualRms, noiseLevel, equations, iterations, iterations == 1 ? "" : "s");
     }
 }

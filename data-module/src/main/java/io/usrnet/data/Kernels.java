@@ -499,6 +499,31 @@ public final class Kernels {
         return normalizedOrThrow(kh, kw, out, "shifted kernel sums to zero and cannot be normalised");
     }
 
+    /**
+     * The relative L2 error of an estimated kernel: ‖estimate − truth‖ / ‖truth‖ over the taps.
+     *
+     * @throws IllegalArgumentException if the shapes differ or the true kernel is all zeros
+     */
+    public static double relativeError(Kernel estimate, Kernel truth) {
+        if (estimate.height() != truth.height() || estimate.width() != truth.width()) {
+            throw new IllegalArgumentException("cannot compare a " + estimate.shape() + " kernel with a "
+                    + truth.shape() + " kernel");
+        }
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < truth.height(); i++) {
+            for (int j = 0; j < truth.width(); j++) {
+                double d = estimate.get(i, j) - truth.get(i, j);
+                num += d * d;
+                den += truth.get(i, j) * truth.get(i, j);
+            }
+        }
+        if (den == 0) {
+            throw new IllegalArgumentException("the true kernel is all zeros");
+        }
+        return Math.sqrt(num / den);
+    }
+
     private static Kernel normalizedOrThrow(int h, int w, double[] v, String message) {
         double sum = 0;
         for (double x : v) {

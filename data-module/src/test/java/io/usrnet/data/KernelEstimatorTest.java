@@ -22,21 +22,6 @@ class KernelEstimatorTest {
         butterfly = DegradationsTest.readPng(repository().resolve("samples/butterfly.png"));
     }
 
-    /** ‖a − b‖ / ‖b‖ over the taps. */
-    static double relativeError(Kernel a, Kernel b) {
-        assertThat(a.shape()).isEqualTo(b.shape());
-        double n = 0;
-        double d = 0;
-        for (int i = 0; i < a.height(); i++) {
-            for (int j = 0; j < a.width(); j++) {
-                double x = a.get(i, j) - b.get(i, j);
-                n += x * x;
-                d += b.get(i, j) * b.get(i, j);
-            }
-        }
-        return Math.sqrt(n / d);
-    }
-
     private static Image crop(int size) {
         return Degradations.crop(butterfly, 64, 64, size, size);
     }
@@ -63,7 +48,7 @@ class KernelEstimatorTest {
         Kernel k = Kernels.anisotropicGaussian(15, 2.0, 1.0, 0.6);
         Image s = crop(96);
         KernelEstimate e = KernelEstimator.builder().size(15).build().estimate(s, Degradations.blurReflect(s, k));
-        assertThat(relativeError(e.kernel(), k)).isLessThan(0.01);
+        assertThat(Kernels.relativeError(e.kernel(), k)).isLessThan(0.01);
         assertOnSimplex(e.kernel());
         assertThat(e.noiseLevel()).isLessThan(0.01);
     }
@@ -75,7 +60,7 @@ class KernelEstimatorTest {
         Image s = crop(128);
         Image b = Degradations.decimate(Degradations.blurReflect(s, k), scale);
         KernelEstimate e = KernelEstimator.builder().size(15).scale(scale).build().estimate(s, b);
-        assertThat(relativeError(e.kernel(), k)).isLessThan(0.02);
+        assertThat(Kernels.relativeError(e.kernel(), k)).isLessThan(0.02);
     }
 
     @Test
@@ -84,7 +69,7 @@ class KernelEstimatorTest {
         Image hr = Degradations.table1Crop(butterfly, 2);
         Image lr = Degradations.addGaussianNoise(Degradations.table1(hr, k, 2), 2.55, 5);
         KernelEstimate e = KernelEstimator.builder().size(25).scale(2).build().estimate(hr, lr);
-        assertThat(relativeError(e.kernel(), k)).isLessThan(0.12);
+        assertThat(Kernels.relativeError(e.kernel(), k)).isLessThan(0.12);
         // 8-bit truncation adds 1/√12 = 0.29 in quadrature
         assertThat(e.noiseLevel()).isCloseTo(Math.hypot(2.55, 0.29), within(0.1));
         assertThat(e.residualRms()).isCloseTo(Math.hypot(2.55, 0.29), within(0.15));
@@ -97,10 +82,10 @@ class KernelEstimatorTest {
         Kernel k = tableOneKernel(8);
         Image b = Degradations.addGaussianNoise(Degradations.table1(butterfly, k, 1), 10, 3);
         KernelEstimate smooth = KernelEstimator.builder().build().estimate(butterfly, b);
-        double errSmooth = relativeError(smooth.kernel(), k);
+        double errSmooth = Kernels.relativeError(smooth.kernel(), k);
         assertThat(errSmooth).isLessThan(0.25);
         KernelEstimator rough = KernelEstimator.builder().smoothness(0).build();
-        assertThat(relativeError(rough.estimate(butterfly, b).kernel(), k)).isGreaterThan(1.3 * errSmooth);
+        assertThat(Kernels.relativeError(rough.estimate(butterfly, b).kernel(), k)).isGreaterThan(1.3 * errSmooth);
         assertThat(smooth.noiseLevel()).isCloseTo(Math.hypot(10, 0.29), within(0.2));
         assertThat(smooth.lambda()).isCloseTo(KernelEstimator.DEFAULT_SMOOTHNESS * Math.pow(smooth.noiseLevel() / 255, 2),
                 within(1e-9));
@@ -157,7 +142,7 @@ class KernelEstimatorTest {
         Image bead = Degradations.addGaussianNoise(Image.wrap(1, h, w, v), 0.5, 3);
         Kernel k = KernelEstimator.pointSpread(bead, 15);
         assertOnSimplex(k);
-        assertThat(relativeError(k, psf)).isLessThan(0.05);
+        assertThat(Kernels.relativeError(k, psf)).isLessThan(0.05);
         assertThat(k.centroid()[0]).isCloseTo(7, within(0.1));
         assertThat(k.centroid()[1]).isCloseTo(7, within(0.1));
         // a colour image of the same point gives the same kernel
@@ -165,7 +150,7 @@ class KernelEstimatorTest {
         for (int c = 0; c < 3; c++) {
             bead.copyTo(rgb, c * h * w);
         }
-        assertThat(relativeError(KernelEstimator.pointSpread(Image.wrap(3, h, w, rgb), 15), k)).isLessThan(1e-6);
+        assertThat(Kernels.relativeError(KernelEstimator.pointSpread(Image.wrap(3, h, w, rgb), 15), k)).isLessThan(1e-6);
     }
 
     @Test

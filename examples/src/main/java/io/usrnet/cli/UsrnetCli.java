@@ -28,7 +28,7 @@ import picocli.CommandLine.ScopeType;
                 + "integer scale s and Gaussian noise level sigma, y = (x (*) k) down s + n.",
         subcommands = {RestoreCommand.class, SolveCommand.class, DegradeCommand.class, KernelCommand.class,
             CompareCommand.class,
-            EstimateNoiseCommand.class,
+            EstimateNoiseCommand.class, EstimateKernelCommand.class,
             BenchCommand.class,
             EvalCommand.class, TrainCommand.class,
             CommandLine.HelpCommand.class},
