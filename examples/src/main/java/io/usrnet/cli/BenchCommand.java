@@ -1,6 +1,7 @@
 package io.usrnet.cli;
 
 import io.usrnet.cli.bench.BoundaryBenchmark;
+import io.usrnet.cli.bench.CalibrationBenchmark;
 import io.usrnet.cli.bench.LeakBenchmark;
 import io.usrnet.cli.bench.MemoryBenchmark;
 import io.usrnet.cli.bench.NoiseBenchmark;
@@ -26,6 +27,9 @@ import picocli.CommandLine.TypeConversionException;
                 + "restore are JMH benchmarks: benchmarks/run (see benchmarks/README.md).",
             "boundary DIR [crop] [alpha]: periodic vs smooth boundary, PSNR of border band and whole image, on "
                     + "centre crops of every 8th PNG in DIR blurred non-circularly (measures quality, not speed).",
+            "calibration DIR [CROP] [EVERY]: the kernel estimator on every EVERY-th image of DIR (its centre "
+                    + "CROPxCROP) degraded with the Table-1 protocol, 12 kernels, s = 1..4, sigma 0 and 2.55: the "
+                    + "kernel's relative L2 error and the PSNR restored with the true and the estimated kernel.",
             "large: one restoration with random weights: ARGs SIZE (HR side, scale 4) TILE (0 = untiled) or a "
                     + "memory budget (e.g. 1g) [ITERATIONS] [full|tiny]; prints the peak RSS and the memory model's "
                     + "estimate.",
@@ -40,7 +44,7 @@ import picocli.CommandLine.TypeConversionException;
                     + "printing RSS and heap after a tenth, half and all of them, so that growth shows."})
 final class BenchCommand implements Callable<Integer> {
     /** Benchmarks. */
-    enum Which { boundary, large, leak, memory, noise, startup }
+    enum Which { boundary, calibration, large, leak, memory, noise, startup }
 
     /** The timing benchmarks that moved to JMH, by their former names here. */
     static final Map<String, String> MOVED = Map.of("data", "DataStepBenchmark", "prior", "PriorBenchmark",
@@ -77,6 +81,7 @@ final class BenchCommand implements Callable<Integer> {
         String[] a = args.toArray(String[]::new);
         switch (which) {
             case boundary -> BoundaryBenchmark.main(a);
+            case calibration -> CalibrationBenchmark.main(a);
             case large -> TileBenchmark.main(a);
             case leak -> LeakBenchmark.main(a);
             case memory -> MemoryBenchmark.main(a);

@@ -187,7 +187,7 @@ class CliErrorsTest {
         assertFailsWith(run("bench", "restore"), 2,
                 "'restore' is a JMH benchmark now: benchmarks/run RestoreBenchmark");
         assertFailsWith(run("bench", "nope"), 2,
-                "expected one of [boundary, large, leak, memory, noise, startup] but was 'nope'");
+                "expected one of [boundary, calibration, large, leak, memory, noise, startup] but was 'nope'");
     }
 
     private static float[] filled(int n, float v) {
