@@ -48,10 +48,25 @@ public final class UsrnetRestore implements PlugIn {
                 show(result);
             }
         } catch (IllegalArgumentException | IllegalStateException | IOException e) {
-            IJ.error(TITLE, TITLE + ": " + message(e));
-            if (options != null) {
-                Macro.abort();
-            }
+            report(message(e), options != null);
+        }
+    }
+
+    /**
+     * Says what went wrong: an error dialog, or one line on the standard error stream without a display
+     * or in batch mode (where a dialog would wait forever for a click on a server); then stops the
+     * running macro, so that its next commands do not act on the wrong image.
+     */
+    private static void report(String message, boolean fromMacro) {
+        String line = TITLE + ": " + message;
+        if (GraphicsEnvironment.isHeadless() || Interpreter.isBatchMode()) {
+            System.err.println(line);
+        } else {
+            IJ.error(TITLE, line);
+        }
+        if (fromMacro) {
+            Interpreter.abort();
+            Macro.abort();
         }
     }
 
