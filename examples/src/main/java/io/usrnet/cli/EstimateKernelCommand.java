@@ -61,9 +61,6 @@ final class EstimateKernelCommand implements Callable<Integer> {
     @Mixin
     KernelOutput kernelOutput;
 
-    @Option(names = {"-q", "--quiet"}, description = "Do not say what was written.")
-    boolean quiet;
-
     @Spec
     CommandSpec spec;
 
@@ -105,12 +102,7 @@ final class EstimateKernelCommand implements Callable<Integer> {
             out.println(blurred.getFileName() + ": " + e);
         }
         out.flush();
-        String written = kernelOutput.write(k, description);
-        if (!quiet) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println(written);
-            err.flush();
-        }
+        kernelOutput.write(k, description, spec.commandLine().getErr());
         return 0;
     }
 }

@@ -2,7 +2,6 @@ package io.usrnet.cli;
 
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
-import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -61,9 +60,6 @@ final class KernelCommand implements Callable<Integer> {
     @Mixin
     KernelOutput kernelOutput;
 
-    @Option(names = {"-q", "--quiet"}, description = "Do not say what was written.")
-    boolean quiet;
-
     @Spec
     CommandSpec spec;
 
@@ -71,12 +67,7 @@ final class KernelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         kernelOutput.check();
         Synthesis s = synthesise();
-        String written = kernelOutput.write(s.kernel(), s.description());
-        if (!quiet) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println(written);
-            err.flush();
-        }
+        kernelOutput.write(s.kernel(), s.description(), spec.commandLine().getErr());
         return 0;
     }
 

@@ -8,6 +8,7 @@ import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.io.NpyArray;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -38,6 +39,9 @@ final class KernelOutput {
     @Option(names = "--no-preview", description = "Write no preview picture.")
     boolean noPreview;
 
+    @Option(names = {"-q", "--quiet"}, description = "Do not say what was written.")
+    boolean quiet;
+
     /**
      * Checks the options before any work is done: a known output extension, a PNG preview, the two
      * preview options not both given, and folders that exist.
@@ -58,12 +62,12 @@ final class KernelOutput {
     }
 
     /**
-     * Writes {@code k} to {@code --output} and its preview picture (unless {@code --no-preview}).
+     * Writes {@code k} to {@code --output} and its preview picture (unless {@code --no-preview}), and
+     * unless {@code --quiet} says so on {@code err}: {@code wrote k.npy (25×25 float64 kernel, …)}.
      *
      * @param description what the kernel is, for the text file's comment and the message
-     * @return the line that says what was written, e.g. {@code wrote k.npy (25×25 float64 kernel, …)}
      */
-    String write(Kernel k, String description) throws IOException {
+    void write(Kernel k, String description, PrintWriter err) throws IOException {
         boolean text = isText(output);
         if (text) {
             AtomicFiles.write(output, tmp -> Files.writeString(tmp, asText(k, description), StandardCharsets.UTF_8));
@@ -76,10 +80,13 @@ final class KernelOutput {
             image = preview(k);
             ImageFiles.write(picture, ImageData.of(image, SampleFormat.UINT8));
         }
-        return String.format(Locale.ROOT, "wrote %s (%s %s kernel, %s)%s", output, k.shape(), text ? "text" : "float64",
-                description, picture == null ? ""
-                        : " and " + picture + " (" + image.width() + "×" + image.height() + " preview, "
-                                + block(k.height()) + " px per tap)");
+        if (!quiet) {
+            err.printf(Locale.ROOT, "wrote %s (%s %s kernel, %s)%s%n", output, k.shape(), text ? "text" : "float64",
+                    description, picture == null ? ""
+                            : " and " + picture + " (" + image.width() + "×" + image.height() + " preview, "
+                                    + block(k.height()) + " px per tap)");
+            err.flush();
+        }
     }
 
     /** The preview file, or null for none. */
