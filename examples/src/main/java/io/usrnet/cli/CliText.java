@@ -87,12 +87,7 @@ final class CliText {
      */
     static ImageData forOutput(Path output, Image color, Image alpha, SampleFormat inputFormat,
             PixelSize pixelSize) {
-        ImageFormat format = ImageFormat.forWriting(output);
-        if (format == ImageFormat.NPY) {
-            return new ImageData(color, null, SampleFormat.FLOAT32); // what .npy files are always written as
-        }
-        SampleFormat sample = format.canWrite(inputFormat) ? inputFormat : format.defaultSampleFormat();
-        return new ImageData(color, alpha, sample, format == ImageFormat.TIFF ? pixelSize : null);
+        return ImageFiles.forOutput(output, color, alpha, inputFormat, pixelSize);
     }
 
     /**

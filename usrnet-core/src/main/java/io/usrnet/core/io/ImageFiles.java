@@ -118,6 +118,29 @@ public final class ImageFiles {
     }
 
     /**
+     * What to write to {@code output} for an image computed from an input: the input's sample format
+     * where the output's format can hold it (8-bit in, 8-bit out; 16-bit in, 16-bit out), else the
+     * output format's default; the alpha channel and the pixel size where the format records them
+     * ({@code .npy} files hold float32 colour samples alone; only TIFF records a pixel size). The
+     * rule every command and job that writes results follows.
+     *
+     * @param alpha       the alpha channel, or {@code null}
+     * @param inputFormat the input's sample format
+     * @param pixelSize   the output's pixel size (the input's, divided or multiplied by the scale), or
+     *                    {@code null}
+     * @throws IllegalArgumentException if the output's extension names no writable format
+     */
+    public static ImageData forOutput(Path output, Image color, Image alpha, SampleFormat inputFormat,
+            PixelSize pixelSize) {
+        ImageFormat format = ImageFormat.forWriting(output);
+        if (format == ImageFormat.NPY) {
+            return new ImageData(color, null, SampleFormat.FLOAT32);
+        }
+        SampleFormat sample = format.canWrite(inputFormat) ? inputFormat : format.defaultSampleFormat();
+        return new ImageData(color, alpha, sample, format == ImageFormat.TIFF ? pixelSize : null);
+    }
+
+    /**
      * Writes an image atomically as {@link #write(Path, ImageData)} does, with the given TIFF
      * compression ({@link Compression}; PNG and {@code .npy} files are written as always).
      *
