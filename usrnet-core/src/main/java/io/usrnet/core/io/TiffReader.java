@@ -122,6 +122,9 @@ final class TiffReader {
         }
         samples = (int) spp;
         long[] bps = dir.longs(BITS_PER_SAMPLE);
+        if (bps != null && bps.length == 0) {
+            throw dir.invalid("BitsPerSample holds no value");
+        }
         bits = bps == null ? 1 : (int) bps[0];
         if (bps != null && Arrays.stream(bps).anyMatch(b -> b != bits)) {
             throw new Unsupported("samples of different bit depths " + Arrays.toString(bps));
@@ -512,6 +515,10 @@ final class TiffReader {
         }
         if (counts == null && compression != 1) {
             throw dir.invalid("the byte counts of its " + (tiled ? "tiles" : "strips") + " are missing");
+        }
+        if (counts != null && counts.length < chunks) {
+            throw dir.invalid("it lists the byte counts of " + counts.length + " " + (tiled ? "tiles" : "strips")
+                    + ", " + chunks + " expected");
         }
         int chunkSamples = planar ? 1 : samples;
         long rowBytes = ((long) chunkWidth * chunkSamples * bits + 7) / 8;
