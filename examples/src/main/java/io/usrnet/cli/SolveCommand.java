@@ -46,7 +46,7 @@ final class SolveCommand implements Callable<Integer> {
 
     @Option(names = "--estimate", paramLabel = "X",
             description = "Current estimate x at the high resolution (s*h x s*w); default: nearest-neighbour upsampling of Y. "
-                    + "For a stack Y, a stack of as many pages.")
+                    + "For a stack Y, a stack of the same channels, slices and frames.")
     Path estimate;
 
     @Option(names = "--output", required = true, paramLabel = "Z",
