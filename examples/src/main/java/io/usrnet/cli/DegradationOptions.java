@@ -7,6 +7,9 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,6 +29,9 @@ final class DegradationOptions {
                 "    kernels_12.mat:kernels:3",
                 "  FILE.png, FILE.tif: a grey image, normalised",
                 "    to sum 1",
+                "A TIFF stack of C channels may take C kernels (all",
+                "of a cell array or 3-D array): kernel c for",
+                "channel c.",
                 "Used as stored if it sums to 1 (within 0.001), else normalised to sum 1 with a warning."})
     String kernel;
 
@@ -58,6 +64,52 @@ final class DegradationOptions {
             err.flush();
         }
         return used;
+    }
+
+    /**
+     * Reads every kernel the spec names (all of a cell array or a 3-D stack, else the one kernel;
+     * {@link KernelFiles#readAll(String)}), each checked and normalised as {@link #kernel()} does:
+     * one per channel of a stack, or one for all.
+     */
+    List<Kernel> kernels() throws IOException {
+        List<Kernel> used = new ArrayList<>();
+        for (Kernel k : KernelFiles.readAll(kernel)) {
+            Kernel u = Restorer.kernelFor(k);
+            if (u != k) {
+                PrintWriter err = command.commandLine().getErr();
+                err.println("usrnet: warning: " + Restorer.normalisationMessage(k));
+                err.flush();
+            }
+            used.add(u);
+        }
+        return used;
+    }
+
+    /**
+     * The kernel of each channel of a stack of {@code channels} hyperstack channels: the one kernel
+     * for all, or kernel {@code c} for channel {@code c} when the spec names one per channel.
+     *
+     * @param input the stack, for the message
+     * @throws IllegalArgumentException if the spec names several kernels, but not one per channel
+     */
+    List<Kernel> perChannel(List<Kernel> kernels, int channels, Path input) {
+        if (kernels.size() == 1) {
+            return java.util.Collections.nCopies(channels, kernels.get(0));
+        }
+        if (kernels.size() != channels) {
+            throw new IllegalArgumentException("--kernel " + kernel + " holds " + kernels.size() + " kernels, one per "
+                    + "channel, but " + input.getFileName() + " has " + channels + (channels == 1 ? " channel" : " channels")
+                    + "; give one kernel for all pages, or exactly one per channel");
+        }
+        return kernels;
+    }
+
+    /**
+     * The degradation of the given kernel (from {@link #kernels()}) with these options' scale and the
+     * given noise level and boundary.
+     */
+    Degradation degradation(Kernel k, double sigma, Boundary boundary) {
+        return Degradation.builder().kernel(k).scale(scale()).sigma(sigma).boundary(boundary).build();
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * goes to the {@link Failures} callback with that job's index, on the calling thread, and the job's
  * later stages are skipped; the other jobs go on. Any other exception stops the run and is
  * rethrown; a store in progress is completed first. A failed store is reported once the next
- * job has computed.
+ * job has computed. A callback that throws (an unchecked exception) stops the run the same way,
+ * so that the first failure ends it (as for the pages of a stack, which succeed or fail together).
  *
  * @param <T> what a load gives
  * @param <R> what a compute gives

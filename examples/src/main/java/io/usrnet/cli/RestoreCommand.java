@@ -7,13 +7,16 @@ import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.PixelSize;
 import io.usrnet.core.io.ImageFormat;
+import io.usrnet.core.io.TiffStack;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
+import io.usrnet.data.Kernel;
 import io.usrnet.data.NoiseEstimate;
 import io.usrnet.data.NoiseEstimator;
 import io.usrnet.prior.Tiling;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +38,10 @@ import picocli.CommandLine.Spec;
                     + "the USRNet unfolded network (data step + ResUNet prior, schedule from the hyper-network).",
             "IN and OUT are files, or directories (batch mode: every image in IN is restored into OUT under "
                     + "the same file name; the model is loaded once, and the next image is read and the previous "
-                    + "one written while the current one is restored). Progress goes to stderr."})
+                    + "one written while the current one is restored). Progress goes to stderr.",
+            "A multi-page TIFF (a stack or an ImageJ hyperstack: 8/16/32-bit, grey or RGB) is restored page by "
+                    + "page into a TIFF stack of the same sample type, channels, slices and frames, a few pages in "
+                    + "memory at a time."})
 final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -109,8 +115,13 @@ final class RestoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tile: " + e.getMessage(), e);
         }
         long budget = memoryBudget();
-        List<Path[]> jobs = plan();
-        Degradation d = degradation.degradation(sigma.auto() ? 0 : sigma.value(), boundary.boundary());
+        List<Job> jobs = plan();
+        // a stack may take one kernel per channel; single images take exactly one
+        List<Kernel> kernels = jobs.stream().anyMatch(Job::stack) ? degradation.kernels()
+                : List.of(degradation.kernel());
+        Degradation d = kernels.size() == 1
+                ? degradation.degradation(kernels.get(0), sigma.auto() ? 0 : sigma.value(), boundary.boundary())
+                : null;
         PrintWriter err = spec.commandLine().getErr();
         List<Exception> failures = new ArrayList<>();
         Restorer.Builder builder = Restorer.builder();
@@ -118,14 +129,25 @@ final class RestoreCommand implements Callable<Integer> {
             builder.weights(weights);
         }
         try (Restorer restorer = builder.build()) {
-            new Pipeline<ImageData, Restored>(i -> ImageFiles.read(jobs.get(i)[0]),
-                    (i, lr) -> restore(restorer, d, lr, budget, label(jobs, i), err),
-                    (i, r) -> write(jobs.get(i)[1], r, label(jobs, i), err), budget == 0)
+            new Pipeline<ImageData, Restored>(i -> jobs.get(i).stack() ? null : ImageFiles.read(jobs.get(i).input()),
+                    (i, lr) -> {
+                        if (jobs.get(i).stack()) {
+                            restoreStack(restorer, kernels, jobs.get(i), budget, label(jobs, i), err);
+                            return null; // written page by page
+                        }
+                        if (d == null) {
+                            throw new IllegalArgumentException("--kernel " + degradation.kernel + " holds "
+                                    + kernels.size() + " kernels, one per channel of a stack, but "
+                                    + jobs.get(i).input().getFileName() + " is a single image; name one kernel");
+                        }
+                        return restore(restorer, d, lr, budget, label(jobs, i), err);
+                    },
+                    (i, r) -> write(jobs.get(i).output(), r, label(jobs, i), err), budget == 0)
                     .run(jobs.size(), (i, e) -> {
                         failures.add(e);
                         if (jobs.size() > 1) {
                             err.println("usrnet: error: " + UsrnetCli.describe(e) + " (skipped "
-                                    + jobs.get(i)[0].getFileName() + ")");
+                                    + jobs.get(i).input().getFileName() + ")");
                         }
                     });
         }
@@ -143,9 +165,37 @@ final class RestoreCommand implements Callable<Integer> {
     private record Restored(Image hr, Image alpha, ImageData lr, int scale, long startNanos) {
     }
 
-    private static String label(List<Path[]> jobs, int i) {
-        String name = jobs.get(i)[0].getFileName().toString();
+    /** One input file and where its restoration goes; a stack is restored page by page. */
+    private record Job(Path input, Path output, boolean stack) {
+    }
+
+    private static String label(List<Job> jobs, int i) {
+        String name = jobs.get(i).input().getFileName().toString();
         return jobs.size() > 1 ? "[" + (i + 1) + "/" + jobs.size() + "] " + name : name;
+    }
+
+    /**
+     * Restores a stack page by page into a TIFF stack: kernel c on hyperstack channel c when
+     * {@code kernels} holds one per channel, the pixel size divided by the scale.
+     */
+    private void restoreStack(Restorer restorer, List<Kernel> kernels, Job job, long budget, String label,
+            PrintWriter err) throws IOException {
+        StackPages.requireTiffOutput(job.output(), job.input());
+        try (TiffStack stack = TiffStack.open(job.input())) {
+            List<Degradation> perChannel = new ArrayList<>();
+            for (Kernel k : degradation.perChannel(kernels, stack.channels(), job.input())) {
+                perChannel.add(degradation.degradation(k, sigma.auto() ? 0 : sigma.value(), boundary.boundary()));
+            }
+            PixelSize size = stack.pixelSize() == null ? null : stack.pixelSize().dividedBy(degradation.scale());
+            StackPages.run(stack, job.output(), compression.compression(), size, budget == 0, quiet, err, label,
+                    (at, lr, pageLabel) -> {
+                        Restored r = restore(restorer, perChannel.get(at.channel()), lr, budget, pageLabel, err);
+                        return new StackPages.Page(r.hr(), r.alpha(), r.startNanos());
+                    });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while restoring " + job.input());
+        }
     }
 
     private Restored restore(Restorer restorer, Degradation given, ImageData lr, long budget, String label,
@@ -206,7 +256,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /** Pairs of (input, output) files; validates the directory/file combination first. */
-    private List<Path[]> plan() throws IOException {
+    private List<Job> plan() throws IOException {
         if (!Files.isDirectory(input)) {
             if (format != null) {
                 throw new IllegalArgumentException("--format applies to directory (batch) mode; "
@@ -216,7 +266,11 @@ final class RestoreCommand implements Callable<Integer> {
                 throw new java.nio.file.NoSuchFileException(input.toString());
             }
             CliText.requireWritableOutput(output);
-            return List.<Path[]>of(new Path[] {input, output});
+            boolean stack = StackPages.isStack(input);
+            if (stack) {
+                StackPages.requireTiffOutput(output, input);
+            }
+            return List.of(new Job(input, output, stack));
         }
         if (!Files.isDirectory(output)) {
             throw new IllegalArgumentException("--input " + input + " is a directory, so --output must be an "
@@ -230,7 +284,7 @@ final class RestoreCommand implements Callable<Integer> {
         if (ext != null) {
             ImageFormat.forWriting(Path.of("x." + ext)); // rejects unknown or read-only formats
         }
-        List<Path[]> jobs = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>();
         try (Stream<Path> files = Files.list(input)) {
             for (Path f : (Iterable<Path>) files.sorted()::iterator) {
                 if (!Files.isRegularFile(f) || !ImageFormat.isReadable(f)) {
@@ -241,7 +295,13 @@ final class RestoreCommand implements Callable<Integer> {
                 if (ext == null && !ImageFormat.forPath(f).isWritable()) {
                     outName = name.replaceFirst("\\.[^.]*$", "") + ".png";
                 }
-                jobs.add(new Path[] {f, output.resolve(outName)});
+                boolean stack;
+                try {
+                    stack = StackPages.isStack(f);
+                } catch (IOException e) {
+                    stack = false; // reading it fails again and is reported as this image's failure
+                }
+                jobs.add(new Job(f, output.resolve(outName), stack));
             }
         }
         if (jobs.isEmpty()) {

@@ -45,6 +45,28 @@ public final class AtomicFiles {
      * @throws IOException         if writing or moving fails (the target is then unchanged)
      */
     public static void write(Path target, Content content) throws IOException {
+        Path tmp = createTemp(target);
+        boolean moved = false;
+        try {
+            content.writeTo(tmp);
+            commit(tmp, target);
+            moved = true;
+        } finally {
+            if (!moved) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    /**
+     * Checks where {@code target} is to be written and creates the empty temporary file beside it
+     * that {@link #commit} later moves over it; for writers that stream into the file over a long
+     * time ({@link TiffStackWriter}).
+     *
+     * @throws NoSuchFileException if the target's directory does not exist
+     * @throws FileSystemException if the target is a directory or its parent is not a directory
+     */
+    static Path createTemp(Path target) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -56,20 +78,18 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new FileSystemException(target.toString(), null, "output path is a directory");
         }
-        Path tmp = createTemp(dir, abs.getFileName().toString());
-        boolean moved = false;
-        try {
-            content.writeTo(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            move(tmp, abs);
-            moved = true;
-        } finally {
-            if (!moved) {
-                deleteQuietly(tmp);
-            }
+        return createTemp(dir, abs.getFileName().toString());
+    }
+
+    /**
+     * Flushes the complete temporary file to disk and moves it over {@code target} (atomically
+     * where the file system allows). The caller deletes the temporary file if this fails.
+     */
+    static void commit(Path tmp, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
         }
+        move(tmp, target.toAbsolutePath());
     }
 
     private static Path createTemp(Path dir, String name) throws IOException {
@@ -96,7 +116,7 @@ public final class AtomicFiles {
         }
     }
 
-    private static void deleteQuietly(Path tmp) {
+    static void deleteQuietly(Path tmp) {
         try {
             Files.deleteIfExists(tmp);
         } catch (IOException ignored) {

@@ -63,10 +63,12 @@ final class TiffDirectory {
     private final boolean bigTiff;
     private final TreeMap<Integer, Entry> entries = new TreeMap<>();
     private final long next;
+    private final long position;
 
     private TiffDirectory(FileChannel channel, Path file, ByteOrder order, boolean bigTiff, long position)
             throws IOException {
         this.channel = channel;
+        this.position = position;
         this.file = file;
         this.order = order;
         this.bigTiff = bigTiff;
@@ -132,19 +134,61 @@ final class TiffDirectory {
      * leaving out reduced-resolution copies (thumbnails, NewSubfileType bit 0).
      */
     int countImages() throws IOException {
+        return imagePositions().length;
+    }
+
+    /**
+     * The file positions of the full-resolution images' directories: this directory's, then those
+     * chained after it (following {@link #next()}), leaving out reduced-resolution copies
+     * (thumbnails, NewSubfileType bit 0).
+     *
+     * @throws InvalidFileException if the chain loops, is too long or points at damaged directories
+     */
+    long[] imagePositions() throws IOException {
+        long[] positions = new long[16];
+        positions[0] = position;
         int images = 1;
         Set<Long> seen = new HashSet<>();
+        seen.add(position);
         for (long at = next; at != 0; ) {
             if (!seen.add(at) || seen.size() > MAX_DIRECTORIES) {
                 throw invalid("its chain of image directories loops or is too long");
             }
-            TiffDirectory d = new TiffDirectory(channel, file, order, bigTiff, at);
+            TiffDirectory d = at(at);
             if ((d.longValue(NEW_SUBFILE_TYPE, 0) & 1) == 0) {
-                images++;
+                if (images == positions.length) {
+                    positions = java.util.Arrays.copyOf(positions, 2 * images);
+                }
+                positions[images++] = at;
             }
             at = d.next;
         }
-        return images;
+        return java.util.Arrays.copyOf(positions, images);
+    }
+
+    /**
+     * Reads the directory at {@code position} of the same file (a position from {@link #next()} or
+     * {@link #imagePositions()}).
+     *
+     * @throws InvalidFileException if it lies outside the file or is damaged
+     */
+    TiffDirectory at(long position) throws IOException {
+        return new TiffDirectory(channel, file, order, bigTiff, position);
+    }
+
+    /** The file position of the next directory in the chain, 0 after the last. */
+    long next() {
+        return next;
+    }
+
+    /** The file position of this directory. */
+    long position() {
+        return position;
+    }
+
+    /** The file's size in bytes. */
+    long fileSize() throws IOException {
+        return channel.size();
     }
 
     ByteOrder order() {

@@ -46,9 +46,10 @@ import java.util.regex.Pattern;
  * layouts (JPEG or CCITT compression, YCbCr, CMYK, …) raise {@link Unsupported}, and the caller
  * hands the file to the Java runtime's TIFF reader, which knows those.
  *
- * <p>Files with more than one full-resolution image (several directories, or an ImageJ or OME
- * description that counts several planes) are refused: cutting a stack to its first page would
- * lose data without a word.
+ * <p>{@link #read(Path)} refuses files with more than one full-resolution image (several
+ * directories, or an ImageJ or OME description that counts several planes): cutting a stack to its
+ * first page would lose data without a word. {@link TiffStack} reads them page by page with
+ * {@link #decode(Path, TiffDirectory, long)}, which decodes any one directory.
  *
  * <p>The pixel size comes from OME-XML if present, else from the resolution tags with the unit of
  * ImageJ's description or of ResolutionUnit (inch, centimetre, or none). A resolution of 1 per no
@@ -78,10 +79,33 @@ final class TiffReader {
     private final int compression;
     private final int predictor;
     private final boolean planar;
+    /** Added to every strip or tile offset: where an ImageJ one-directory stack's plane lies. */
+    private final long shift;
+
+    /**
+     * What a page decodes to: its size, colour channels (1 or 3), whether it has alpha, and its
+     * sample format; the pages of a stack must all be of one type.
+     */
+    record PageType(int width, int height, int colors, boolean alpha, SampleFormat format) {
+        @Override
+        public String toString() {
+            String samples = switch (format) {
+                case UINT8 -> "8-bit";
+                case UINT16 -> "16-bit";
+                case FLOAT32 -> "32-bit float";
+            };
+            return width + "×" + height + " " + samples + " " + (colors == 3 ? "RGB" : "grey") + (alpha ? " + alpha" : "");
+        }
+    }
 
     private TiffReader(Path file, TiffDirectory dir) throws IOException, Unsupported {
+        this(file, dir, 0);
+    }
+
+    private TiffReader(Path file, TiffDirectory dir, long shift) throws IOException, Unsupported {
         this.file = file;
         this.dir = dir;
+        this.shift = shift;
         long w = dir.longValue(IMAGE_WIDTH, 0);
         long h = dir.longValue(IMAGE_LENGTH, 0);
         if (w < 1 || h < 1 || w > Integer.MAX_VALUE || h > Integer.MAX_VALUE) {
@@ -98,6 +122,9 @@ final class TiffReader {
         }
         samples = (int) spp;
         long[] bps = dir.longs(BITS_PER_SAMPLE);
+        if (bps != null && bps.length == 0) {
+            throw dir.invalid("BitsPerSample holds no value");
+        }
         bits = bps == null ? 1 : (int) bps[0];
         if (bps != null && Arrays.stream(bps).anyMatch(b -> b != bits)) {
             throw new Unsupported("samples of different bit depths " + Arrays.toString(bps));
@@ -149,55 +176,187 @@ final class TiffReader {
     }
 
     /**
+     * Decodes the image of one directory of the file: the pixels, alpha and sample format, without
+     * a pixel size. A stack is read page by page with this.
+     *
+     * @param shift added to every strip or tile offset (0, or where a plane of an ImageJ
+     *              one-directory stack lies relative to the first)
+     * @throws Unsupported          if the layout is a valid one this reader does not decode
+     * @throws InvalidFileException if the directory or its data are damaged or of a layout no reader
+     *                              here supports
+     */
+    static ImageData decode(Path file, TiffDirectory dir, long shift) throws IOException, Unsupported {
+        return new TiffReader(file, dir, shift).decode();
+    }
+
+    /**
+     * What the directory's image decodes to, from its tags alone (for a palette image the colour
+     * map is read to tell grey from colour).
+     *
+     * @throws Unsupported          if the layout is a valid one this reader does not decode
+     * @throws InvalidFileException if the tags are damaged or of a layout no reader here supports
+     */
+    static PageType pageType(Path file, TiffDirectory dir) throws IOException, Unsupported {
+        TiffReader r = new TiffReader(file, dir);
+        Layout layout = r.layout();
+        int colors = layout.palette ? (r.paletteIsGrey() ? 1 : 3) : layout.colors;
+        SampleFormat format = layout.palette ? SampleFormat.UINT8 : r.sampleFormat();
+        return new PageType(r.width, r.height, colors, layout.alphaIndex >= 0, format);
+    }
+
+    /**
+     * The bytes of one plane of an ImageJ one-directory stack (ImageJ writes stacks that way when
+     * they pass 4 GiB, and tifffile too): the directory describes the first plane and the others
+     * follow it back to back, so plane {@code p} is the first shifted by {@code p} times this.
+     * Only an uncompressed image in strips stored one after the other can be such a stack.
+     *
+     * @throws InvalidFileException if the image is compressed, tiled, or its strips are not contiguous
+     */
+    static long contiguousPlaneBytes(Path file, TiffDirectory dir) throws IOException, Unsupported {
+        TiffReader r = new TiffReader(file, dir);
+        r.layout();
+        String layout = "ImageJ's one-directory stack layout (one image directory, the other planes after the first)";
+        if (r.compression != 1 || dir.has(TILE_WIDTH) || dir.has(TILE_OFFSETS)) {
+            throw new InvalidFileException(file, "not a valid TIFF file: " + layout + " with "
+                    + (r.compression != 1 ? "compression " + r.compression : "tiles")
+                    + "; only uncompressed strips can be read that way");
+        }
+        long rowsPerStrip = Math.min(r.height, dir.longValue(ROWS_PER_STRIP, r.height));
+        if (rowsPerStrip < 1) {
+            throw dir.invalid("rows per strip " + rowsPerStrip);
+        }
+        int planes = r.planar ? r.samples : 1;
+        long rowBytes = ((long) r.width * (r.planar ? 1 : r.samples) * r.bits + 7) / 8;
+        long down = (r.height + rowsPerStrip - 1) / rowsPerStrip;
+        long[] offsets = dir.longs(STRIP_OFFSETS);
+        if (offsets == null || offsets.length < down * planes) {
+            throw dir.invalid("it lists " + (offsets == null ? 0 : offsets.length) + " strips, " + down * planes
+                    + " expected");
+        }
+        long at = offsets[0];
+        int index = 0;
+        for (int p = 0; p < planes; p++) {
+            for (long y = 0; y < r.height; y += rowsPerStrip, index++) {
+                if (offsets[index] != at) {
+                    throw new InvalidFileException(file, "not a valid TIFF file: " + layout
+                            + ", but the strips of the first plane are not stored one after the other");
+                }
+                at += rowBytes * Math.min(rowsPerStrip, r.height - y);
+            }
+        }
+        return at - offsets[0];
+    }
+
+    /** The hyperstack dimensions a description gives: channels, slices, frames and the images it counts. */
+    record Dimensions(long images, long channels, long slices, long frames) {
+    }
+
+    /**
+     * The dimensions an ImageJ description ({@code ImageJ=…}, keys {@code images}, {@code channels},
+     * {@code slices}, {@code frames}) gives, each 1 when absent; {@code null} for other descriptions.
+     */
+    static Dimensions imageJDimensions(String description) {
+        if (description == null || !description.startsWith("ImageJ=")) {
+            return null;
+        }
+        Matcher m = IMAGEJ_KEY.matcher(description);
+        long images = 1;
+        long c = 1;
+        long z = 1;
+        long t = 1;
+        while (m.find()) {
+            switch (m.group(1)) {
+                case "images" -> images = Math.max(images, parseCount(m.group(2)));
+                case "channels" -> c = parseCount(m.group(2));
+                case "slices" -> z = parseCount(m.group(2));
+                case "frames" -> t = parseCount(m.group(2));
+                default -> { }
+            }
+        }
+        return new Dimensions(images, c, z, t);
+    }
+
+    /**
+     * The dimensions of an OME-XML description's first {@code Pixels} element ({@code SizeC},
+     * {@code SizeZ}, {@code SizeT}), with the planes they count: SizeC counts the samples of an
+     * RGB page as three channels, so it is divided by 3 for pages of {@code samplesPerPixel} &ge; 3.
+     * Also the {@code DimensionOrder} (default {@code XYZCT}, the schema's). {@code null} for other
+     * descriptions.
+     */
+    static OmeDimensions omeDimensions(String description, long samplesPerPixel) {
+        if (description == null || !description.contains("<OME")) {
+            return null;
+        }
+        Matcher m = OME_PIXELS.matcher(description);
+        if (!m.find()) {
+            return null;
+        }
+        long z = 1;
+        long c = 1;
+        long t = 1;
+        String order = "XYZCT";
+        Matcher a = XML_ATTRIBUTE.matcher(m.group(1));
+        while (a.find()) {
+            switch (a.group(1)) {
+                case "SizeZ" -> z = parseCount(a.group(2));
+                case "SizeC" -> c = parseCount(a.group(2));
+                case "SizeT" -> t = parseCount(a.group(2));
+                case "DimensionOrder" -> order = a.group(2).strip();
+                default -> { }
+            }
+        }
+        long channels = Math.max(1, c / (samplesPerPixel >= 3 ? 3 : 1));
+        return new OmeDimensions(new Dimensions(z * t * channels, channels, z, t), order);
+    }
+
+    /** OME dimensions and the order of the planes, e.g. {@code XYZCT} (Z fastest). */
+    record OmeDimensions(Dimensions dimensions, String order) {
+    }
+
+    /**
      * Refuses a multi-page TIFF (a stack) rather than restoring its first page alone without a word:
      * more than one full-resolution image, or an ImageJ or OME description that counts more than one
      * plane (ImageJ writes large stacks as one directory followed by the other planes).
      */
     private static void requireSingleImage(Path file, TiffDirectory dir, String description) throws IOException {
-        long images = dir.countImages();
-        String shape = "";
-        if (description != null && description.startsWith("ImageJ=")) {
-            Matcher m = IMAGEJ_KEY.matcher(description);
-            long ij = 1;
-            StringBuilder dims = new StringBuilder();
-            while (m.find()) {
-                switch (m.group(1)) {
-                    case "images" -> ij = Math.max(ij, parseCount(m.group(2)));
-                    case "channels", "slices", "frames" -> {
-                        if (parseCount(m.group(2)) > 1) {
-                            dims.append(dims.length() == 0 ? "" : " × ").append(m.group(2)).append(' ')
-                                    .append(m.group(1));
-                        }
-                    }
-                    default -> { }
-                }
-            }
-            images = Math.max(images, ij);
-            shape = dims.length() == 0 ? "" : ", ImageJ " + dims;
-        } else if (description != null && description.contains("<OME")) {
-            Matcher m = OME_PIXELS.matcher(description);
-            if (m.find()) {
-                long z = 1;
-                long c = 1;
-                long t = 1;
-                Matcher a = XML_ATTRIBUTE.matcher(m.group(1));
-                while (a.find()) {
-                    switch (a.group(1)) {
-                        case "SizeZ" -> z = parseCount(a.group(2));
-                        case "SizeC" -> c = parseCount(a.group(2));
-                        case "SizeT" -> t = parseCount(a.group(2));
-                        default -> { }
-                    }
-                }
-                long rgb = dir.longValue(SAMPLES_PER_PIXEL, 1) >= 3 ? 3 : 1;
-                images = Math.max(images, z * t * Math.max(1, c / rgb));
-            }
-        }
+        long images = countImages(dir, description);
         if (images > 1) {
+            String shape = "";
+            Dimensions ij = imageJDimensions(description);
+            if (ij != null) {
+                StringBuilder dims = new StringBuilder();
+                long[] sizes = {ij.channels(), ij.slices(), ij.frames()};
+                String[] names = {"channels", "slices", "frames"};
+                for (int i = 0; i < 3; i++) {
+                    if (sizes[i] > 1) {
+                        dims.append(dims.length() == 0 ? "" : " × ").append(sizes[i]).append(' ').append(names[i]);
+                    }
+                }
+                shape = dims.length() == 0 ? "" : ", ImageJ " + dims;
+            }
             throw new InvalidFileException(file, "holds " + images + " images (a stack or a multi-page TIFF" + shape
-                    + "); usrnet reads single images and will not restore the first alone: save each page as its own "
-                    + "file (ImageJ: Image > Stacks > Stack to Images)");
+                    + "); this reads single images and will not take the first alone: usrnet restore, degrade and "
+                    + "solve process stacks page by page (in Java: TiffStack), or save each page as its own file "
+                    + "(ImageJ: Image > Stacks > Stack to Images)");
         }
+    }
+
+    /**
+     * The number of images in the file whose first directory is {@code dir}: its full-resolution
+     * directories, or more where an ImageJ or OME description counts more planes.
+     */
+    static long countImages(TiffDirectory dir, String description) throws IOException {
+        long images = dir.countImages();
+        Dimensions ij = imageJDimensions(description);
+        if (ij != null) {
+            images = Math.max(images, ij.images());
+        } else {
+            OmeDimensions ome = omeDimensions(description, dir.longValue(SAMPLES_PER_PIXEL, 1));
+            if (ome != null) {
+                images = Math.max(images, ome.dimensions().images());
+            }
+        }
+        return images;
     }
 
     private static long parseCount(String s) {
@@ -357,6 +516,10 @@ final class TiffReader {
         if (counts == null && compression != 1) {
             throw dir.invalid("the byte counts of its " + (tiled ? "tiles" : "strips") + " are missing");
         }
+        if (counts != null && counts.length < chunks) {
+            throw dir.invalid("it lists the byte counts of " + counts.length + " " + (tiled ? "tiles" : "strips")
+                    + ", " + chunks + " expected");
+        }
         int chunkSamples = planar ? 1 : samples;
         long rowBytes = ((long) chunkWidth * chunkSamples * bits + 7) / 8;
         if (rowBytes * chunkHeight > Integer.MAX_VALUE - 8) {
@@ -371,7 +534,7 @@ final class TiffReader {
                     int rows = tiled ? chunkHeight : Math.min(chunkHeight, height - ty * chunkHeight);
                     int expected = (int) (rowBytes * rows);
                     long count = counts == null ? expected : counts[index];
-                    byte[] raw = chunk(index, offsets[index], count, expected, tiled);
+                    byte[] raw = chunk(index, offsets[index] + shift, count, expected, tiled);
                     undoPredictor(raw, rows, (int) rowBytes, chunkSamples);
                     unpack(raw, (int) rowBytes, rows, chunkWidth, chunkSamples, p, tx * chunkWidth, ty * chunkHeight,
                             out);
@@ -490,9 +653,35 @@ final class TiffReader {
         }
     }
 
+    private SampleFormat sampleFormat() {
+        return floats ? SampleFormat.FLOAT32 : bits == 16 ? SampleFormat.UINT16 : SampleFormat.UINT8;
+    }
+
+    /** The colour map of a palette image, checked: red, green and blue of {@code 2^bits} entries each. */
+    private long[] colorMap() throws IOException {
+        long[] map = dir.longs(COLOR_MAP);
+        int entries = 1 << bits;
+        if (map == null || map.length < 3L * entries) {
+            throw dir.invalid("a palette image without a colour map of " + 3 * entries + " values");
+        }
+        return map;
+    }
+
+    /** True if every entry of the colour map is a grey (red = green = blue). */
+    private boolean paletteIsGrey() throws IOException {
+        long[] map = colorMap();
+        int entries = 1 << bits;
+        for (int i = 0; i < entries; i++) {
+            if (map[i] != map[entries + i] || map[i] != map[2 * entries + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private ImageData toImageData(float[] raw, Layout layout) throws IOException {
         int plane = width * height;
-        SampleFormat format = floats ? SampleFormat.FLOAT32 : bits == 16 ? SampleFormat.UINT16 : SampleFormat.UINT8;
+        SampleFormat format = sampleFormat();
         float max = floats ? 1 : (float) ((1 << bits) - 1);
         float[] alpha = null;
         if (layout.alphaIndex >= 0) {
@@ -504,16 +693,9 @@ final class TiffReader {
         int channels = layout.colors;
         float[] color;
         if (layout.palette) {
-            long[] map = dir.longs(COLOR_MAP);
+            long[] map = colorMap();
             int entries = 1 << bits;
-            if (map == null || map.length < 3L * entries) {
-                throw dir.invalid("a palette image without a colour map of " + 3 * entries + " values");
-            }
-            boolean grey = true;
-            for (int i = 0; i < entries && grey; i++) {
-                grey = map[i] == map[entries + i] && map[i] == map[2 * entries + i];
-            }
-            channels = grey ? 1 : 3;
+            channels = paletteIsGrey() ? 1 : 3;
             color = new float[channels * plane];
             for (int i = 0; i < plane; i++) {
                 int v = (int) raw[i];

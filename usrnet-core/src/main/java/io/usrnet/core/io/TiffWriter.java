@@ -23,22 +23,81 @@ import java.util.zip.Deflater;
  * unit is ResolutionUnit 2 or 3; any other unit is ResolutionUnit 1 ("none") plus the unit in an
  * ImageJ-style description ({@code ImageJ=1.11a}, {@code unit=\u005Cu00B5m} for µm), which ImageJ, Fiji,
  * Bio-Formats and tifffile read: the same convention ImageJ's own TIFF writer uses.
+ *
+ * <p>{@link TiffStackWriter} writes stacks page by page with the same pieces ({@link Strips},
+ * {@link #writeStrips}, {@link #fields}, {@link #directory}).
  */
 final class TiffWriter {
     /** Uncompressed bytes per strip: small enough to stream, large enough to compress well. */
     private static final int STRIP_BYTES = 64 * 1024;
     /** Deflate level 6, zlib's and libtiff's default: most of level 9's gain at a fraction of its time. */
     private static final int DEFLATE_LEVEL = Deflater.DEFAULT_COMPRESSION;
-    private static final long CLASSIC_LIMIT = 0xFFFFFFFFL;
+    /** The largest offset a classic TIFF holds. */
+    static final long CLASSIC_LIMIT = 0xFFFFFFFFL;
 
     private TiffWriter() {
     }
 
     /** One directory entry before layout: tag, type and the values as longs (or the text). */
-    private record Field(int tag, int type, long[] values, byte[] text) {
+    record Field(int tag, int type, long[] values, byte[] text) {
         long count() {
             return text != null ? text.length : type == 5 ? values.length / 2 : values.length;
         }
+    }
+
+    /**
+     * How one image is cut into strips: rows per strip chosen for about {@link #STRIP_BYTES} each.
+     *
+     * @param width          pixels per row
+     * @param height         rows
+     * @param colors         colour samples per pixel (1 or 3)
+     * @param alpha          whether an alpha sample follows the colours
+     * @param format         how samples are stored
+     * @param rowsPerStrip   rows in each strip but the last
+     */
+    record Strips(int width, int height, int colors, boolean alpha, SampleFormat format, int rowsPerStrip) {
+        /** The strips of a {@code width}×{@code height} image of the given samples. */
+        static Strips of(int width, int height, int colors, boolean alpha, SampleFormat format) {
+            long rowBytes = (long) width * (colors + (alpha ? 1 : 0)) * bytesPerSample(format);
+            int rowsPerStrip = (int) Math.max(1, Math.min(height, STRIP_BYTES / rowBytes));
+            return new Strips(width, height, colors, alpha, format, rowsPerStrip);
+        }
+
+        /** Samples per pixel: the colours and the alpha. */
+        int samples() {
+            return colors + (alpha ? 1 : 0);
+        }
+
+        /** Number of strips. */
+        int count() {
+            return (height + rowsPerStrip - 1) / rowsPerStrip;
+        }
+
+        /** Bytes of one uncompressed row. */
+        long rowBytes() {
+            return (long) width * samples() * bytesPerSample(format);
+        }
+
+        /** Bytes of the whole uncompressed image. */
+        long rawBytes() {
+            return rowBytes() * height;
+        }
+
+        /**
+         * An upper bound on the bytes the strips take in the file: Deflate can grow incompressible
+         * data by a few bytes per 16 KiB block, so a wide margin.
+         */
+        long worstCaseBytes() {
+            return rawBytes() + rawBytes() / 100 + 16L * count();
+        }
+    }
+
+    private static int bytesPerSample(SampleFormat format) {
+        return switch (format) {
+            case UINT8 -> 1;
+            case UINT16 -> 2;
+            case FLOAT32 -> 4;
+        };
     }
 
     /** Writes {@code data} to {@code target} (a new file or a temporary file of {@link AtomicFiles}). */
@@ -49,109 +108,161 @@ final class TiffWriter {
     /** As {@link #write(Path, ImageData, Compression)}, as BigTIFF also when the file would fit in a TIFF. */
     static void write(Path target, ImageData data, Compression compression, boolean bigTiff) throws IOException {
         Image color = data.color();
-        int w = color.width();
-        int h = color.height();
-        int colors = color.channels();
-        int spp = colors + (data.hasAlpha() ? 1 : 0);
-        SampleFormat format = data.format();
-        int bytesPerSample = switch (format) {
-            case UINT8 -> 1;
-            case UINT16 -> 2;
-            case FLOAT32 -> 4;
-        };
-        long rowBytes = (long) w * spp * bytesPerSample;
-        int rowsPerStrip = (int) Math.max(1, Math.min(h, STRIP_BYTES / rowBytes));
-        int strips = (h + rowsPerStrip - 1) / rowsPerStrip;
-        long rawBytes = rowBytes * h;
-        // Deflate can grow incompressible data by a few bytes per 16 KiB block: leave a wide margin.
-        boolean big = bigTiff || rawBytes + rawBytes / 100 + (1L << 20) + 16L * strips > CLASSIC_LIMIT;
-
-        float[] samples = color.toArray();
-        float[] alpha = data.hasAlpha() ? data.alpha().toArray() : null;
-        int plane = w * h;
-        long[] offsets = new long[strips];
-        long[] counts = new long[strips];
+        Strips layout = Strips.of(color.width(), color.height(), color.channels(), data.hasAlpha(), data.format());
+        boolean big = bigTiff || layout.worstCaseBytes() + (1L << 20) > CLASSIC_LIMIT;
+        long[] offsets = new long[layout.count()];
+        long[] counts = new long[layout.count()];
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            long position = big ? 16 : 8;
-            ByteBuffer strip = ByteBuffer.allocate((int) (rowBytes * rowsPerStrip)).order(ByteOrder.LITTLE_ENDIAN);
-            for (int s = 0; s < strips; s++) {
-                int y0 = s * rowsPerStrip;
-                int rows = Math.min(rowsPerStrip, h - y0);
-                strip.clear();
-                for (int i = y0 * w; i < (y0 + rows) * w; i++) {
-                    for (int c = 0; c < spp; c++) {
-                        float v = c < colors ? samples[c * plane + i] : alpha[i];
-                        switch (format) {
-                            case UINT8 -> strip.put((byte) format.quantize(v));
-                            case UINT16 -> strip.putShort((short) format.quantize(v));
-                            case FLOAT32 -> strip.putFloat(v);
-                        }
-                    }
-                }
-                strip.flip();
-                ByteBuffer payload = compression == Compression.DEFLATE
-                        ? ByteBuffer.wrap(TiffCodecs.deflate(strip.array(), 0, strip.limit(), DEFLATE_LEVEL))
-                        : strip;
-                offsets[s] = position;
-                counts[s] = payload.remaining();
-                position += writeFully(out, payload, position);
-            }
+            long position = writeStrips(out, big ? 16 : 8, layout, color, data.alpha(), compression, offsets, counts);
             position += position & 1; // directories start on a word boundary
-
-            List<Field> fields = new ArrayList<>();
-            fields.add(field(TiffDirectory.NEW_SUBFILE_TYPE, 4, 0));
-            fields.add(field(TiffDirectory.IMAGE_WIDTH, 4, w));
-            fields.add(field(TiffDirectory.IMAGE_LENGTH, 4, h));
-            fields.add(field(TiffDirectory.BITS_PER_SAMPLE, 3, repeat(spp, bytesPerSample * 8L)));
-            fields.add(field(TiffDirectory.COMPRESSION, 3, compression == Compression.DEFLATE ? 8 : 1));
-            fields.add(field(TiffDirectory.PHOTOMETRIC, 3, colors == 3 ? 2 : 1));
             PixelSize size = data.pixelSize();
-            int resolutionUnit = 1;
-            if (size != null) {
-                resolutionUnit = switch (size.unit()) {
-                    case "inch" -> 2;
-                    case "cm" -> 3;
-                    default -> 1;
-                };
-                if (resolutionUnit == 1 && !size.unit().isEmpty()) {
-                    String description = "ImageJ=1.11a\nunit=" + imageJUnit(size.unit()) + "\n";
-                    fields.add(new Field(TiffDirectory.IMAGE_DESCRIPTION, 2, null, ascii(description)));
-                }
-            }
-            fields.add(field(TiffDirectory.STRIP_OFFSETS, big ? 16 : 4, offsets));
-            fields.add(field(TiffDirectory.SAMPLES_PER_PIXEL, 3, spp));
-            fields.add(field(TiffDirectory.ROWS_PER_STRIP, 4, rowsPerStrip));
-            fields.add(field(TiffDirectory.STRIP_BYTE_COUNTS, big ? 16 : 4, counts));
-            if (size != null) {
-                fields.add(field(TiffDirectory.X_RESOLUTION, 5, rational(1 / size.width())));
-                fields.add(field(TiffDirectory.Y_RESOLUTION, 5, rational(1 / size.height())));
-            }
-            fields.add(field(TiffDirectory.PLANAR_CONFIGURATION, 3, 1));
-            if (size != null) {
-                fields.add(field(TiffDirectory.RESOLUTION_UNIT, 3, resolutionUnit));
-            }
-            fields.add(new Field(TiffDirectory.SOFTWARE, 2, null, ascii("usrnet")));
-            if (alpha != null) {
-                fields.add(field(TiffDirectory.EXTRA_SAMPLES, 3, 2));
-            }
-            fields.add(field(TiffDirectory.SAMPLE_FORMAT, 3, repeat(spp, format == SampleFormat.FLOAT32 ? 3 : 1)));
-
+            String unitLine = imageJUnitLine(size);
+            String description = unitLine.isEmpty() ? null : IMAGEJ_VERSION + "\n" + unitLine;
+            List<Field> fields = fields(layout, compression, offsets, counts, big, size, description);
             long ifd = position;
-            writeFully(out, directory(fields, ifd, big), ifd);
-            ByteBuffer header = ByteBuffer.allocate(big ? 16 : 8).order(ByteOrder.LITTLE_ENDIAN);
-            header.put((byte) 'I').put((byte) 'I');
-            if (big) {
-                header.putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(ifd);
-            } else {
-                header.putShort((short) 42).putInt((int) ifd);
-            }
-            writeFully(out, header.flip(), 0);
+            writeFully(out, directory(fields, ifd, big, 0), ifd);
+            writeHeader(out, big, ifd);
         }
     }
 
-    /** The directory at {@code at}: entries, then the values that do not fit in them. */
-    private static ByteBuffer directory(List<Field> fields, long at, boolean big) {
+    /** The first line of the ImageJ descriptions written here (tifffile writes the same). */
+    static final String IMAGEJ_VERSION = "ImageJ=1.11a";
+
+    /**
+     * Writes the image's strips from {@code position} on, back to back, and records where each
+     * went and its size in bytes.
+     *
+     * @param alpha the alpha channel, or {@code null} (then {@code layout} has none)
+     * @return the position after the last strip
+     */
+    static long writeStrips(FileChannel out, long position, Strips layout, Image color, Image alpha,
+            Compression compression, long[] offsets, long[] counts) throws IOException {
+        int w = layout.width();
+        int h = layout.height();
+        int colors = layout.colors();
+        int spp = layout.samples();
+        int rowsPerStrip = layout.rowsPerStrip();
+        SampleFormat format = layout.format();
+        float[] samples = color.toArray();
+        float[] a = alpha == null ? null : alpha.toArray();
+        int plane = w * h;
+        long at = position;
+        ByteBuffer strip = ByteBuffer.allocate((int) (layout.rowBytes() * rowsPerStrip)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int s = 0; s < layout.count(); s++) {
+            int y0 = s * rowsPerStrip;
+            int rows = Math.min(rowsPerStrip, h - y0);
+            strip.clear();
+            for (int i = y0 * w; i < (y0 + rows) * w; i++) {
+                for (int c = 0; c < spp; c++) {
+                    float v = c < colors ? samples[c * plane + i] : a[i];
+                    switch (format) {
+                        case UINT8 -> strip.put((byte) format.quantize(v));
+                        case UINT16 -> strip.putShort((short) format.quantize(v));
+                        case FLOAT32 -> strip.putFloat(v);
+                    }
+                }
+            }
+            strip.flip();
+            ByteBuffer payload = compression == Compression.DEFLATE
+                    ? ByteBuffer.wrap(TiffCodecs.deflate(strip.array(), 0, strip.limit(), DEFLATE_LEVEL))
+                    : strip;
+            offsets[s] = at;
+            counts[s] = payload.remaining();
+            at += writeFully(out, payload, at);
+        }
+        return at;
+    }
+
+    /** ResolutionUnit for the pixel size's unit: 2 inch, 3 centimetre, 1 any other (or none). */
+    private static int resolutionUnit(PixelSize size) {
+        return switch (size.unit()) {
+            case "inch" -> 2;
+            case "cm" -> 3;
+            default -> 1;
+        };
+    }
+
+    /**
+     * The description written with a pixel size: the ImageJ {@code unit=} line for units other than
+     * inch and cm (which ResolutionUnit holds), else nothing.
+     */
+    static String imageJUnitLine(PixelSize size) {
+        return size != null && resolutionUnit(size) == 1 && !size.unit().isEmpty()
+                ? "unit=" + imageJUnit(size.unit()) + "\n" : "";
+    }
+
+    /**
+     * The directory entries of one image, in tag order.
+     *
+     * @param size        the pixel size, or {@code null}
+     * @param description the ImageDescription, or {@code null} for none
+     */
+    static List<Field> fields(Strips layout, Compression compression, long[] offsets, long[] counts, boolean big,
+            PixelSize size, String description) {
+        int spp = layout.samples();
+        List<Field> fields = new ArrayList<>();
+        fields.add(field(TiffDirectory.NEW_SUBFILE_TYPE, 4, 0));
+        fields.add(field(TiffDirectory.IMAGE_WIDTH, 4, layout.width()));
+        fields.add(field(TiffDirectory.IMAGE_LENGTH, 4, layout.height()));
+        fields.add(field(TiffDirectory.BITS_PER_SAMPLE, 3, repeat(spp, bytesPerSample(layout.format()) * 8L)));
+        fields.add(field(TiffDirectory.COMPRESSION, 3, compression == Compression.DEFLATE ? 8 : 1));
+        fields.add(field(TiffDirectory.PHOTOMETRIC, 3, layout.colors() == 3 ? 2 : 1));
+        if (description != null) {
+            fields.add(new Field(TiffDirectory.IMAGE_DESCRIPTION, 2, null, ascii(description)));
+        }
+        fields.add(field(TiffDirectory.STRIP_OFFSETS, big ? 16 : 4, offsets));
+        fields.add(field(TiffDirectory.SAMPLES_PER_PIXEL, 3, spp));
+        fields.add(field(TiffDirectory.ROWS_PER_STRIP, 4, layout.rowsPerStrip()));
+        fields.add(field(TiffDirectory.STRIP_BYTE_COUNTS, big ? 16 : 4, counts));
+        if (size != null) {
+            fields.add(field(TiffDirectory.X_RESOLUTION, 5, rational(1 / size.width())));
+            fields.add(field(TiffDirectory.Y_RESOLUTION, 5, rational(1 / size.height())));
+        }
+        fields.add(field(TiffDirectory.PLANAR_CONFIGURATION, 3, 1));
+        if (size != null) {
+            fields.add(field(TiffDirectory.RESOLUTION_UNIT, 3, resolutionUnit(size)));
+        }
+        fields.add(new Field(TiffDirectory.SOFTWARE, 2, null, ascii("usrnet")));
+        if (layout.alpha()) {
+            fields.add(field(TiffDirectory.EXTRA_SAMPLES, 3, 2));
+        }
+        fields.add(field(TiffDirectory.SAMPLE_FORMAT, 3, repeat(spp, layout.format() == SampleFormat.FLOAT32 ? 3 : 1)));
+        return fields;
+    }
+
+    /** Writes the file header (little-endian) pointing at the first directory. */
+    static void writeHeader(FileChannel out, boolean big, long firstDirectory) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(big ? 16 : 8).order(ByteOrder.LITTLE_ENDIAN);
+        header.put((byte) 'I').put((byte) 'I');
+        if (big) {
+            header.putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(firstDirectory);
+        } else {
+            header.putShort((short) 42).putInt((int) firstDirectory);
+        }
+        writeFully(out, header.flip(), 0);
+    }
+
+    /** The bytes {@link #directory} gives for these fields (the same whatever its position). */
+    static int directoryBytes(List<Field> fields, boolean big) {
+        int entrySize = big ? 20 : 12;
+        int inline = big ? 8 : 4;
+        int bytes = (big ? 8 : 2) + fields.size() * entrySize + (big ? 8 : 4);
+        for (Field f : fields) {
+            int n = valueBytes(f);
+            if (n > inline) {
+                bytes += n + (n & 1);
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * The directory at {@code at}: entries, then the values that do not fit in them.
+     *
+     * @param next the position of the next directory, 0 for the last
+     */
+    static ByteBuffer directory(List<Field> fields, long at, boolean big, long next) {
         int entrySize = big ? 20 : 12;
         int inline = big ? 8 : 4;
         int head = (big ? 8 : 2) + fields.size() * entrySize + (big ? 8 : 4);
@@ -195,9 +306,9 @@ final class TiffWriter {
             }
         }
         if (big) {
-            b.putLong(0);
+            b.putLong(next);
         } else {
-            b.putInt(0);
+            b.putInt((int) next);
         }
         b.position(0);
         return b;
@@ -296,7 +407,7 @@ final class TiffWriter {
         return new long[] {h1, k1};
     }
 
-    private static int writeFully(FileChannel out, ByteBuffer b, long position) throws IOException {
+    static int writeFully(FileChannel out, ByteBuffer b, long position) throws IOException {
         int n = b.remaining();
         long at = position;
         while (b.hasRemaining()) {

@@ -106,7 +106,7 @@ public class ReaderFuzzTest {
     @Test
     void mutatedFilesLoadOrFailWithInvalidFileException() throws IOException {
         List<Subject> subjects = subjects();
-        assertThat(subjects.stream().mapToInt(Subject::trials).sum()).isEqualTo(520);
+        assertThat(subjects.stream().mapToInt(Subject::trials).sum()).isEqualTo(560);
         int scale = Integer.parseInt(System.getenv().getOrDefault("FUZZ_SCALE", "1"));
         long seed = Long.parseLong(System.getenv().getOrDefault("FUZZ_SEED", "0"));
         List<String> bugs = new ArrayList<>();
@@ -305,6 +305,20 @@ public class ReaderFuzzTest {
                 TiffWriterTest.sample(SampleFormat.UINT16, 1, 9, 500, 4), SampleFormat.UINT16,
                 new PixelSize(0.5, 0.5, "µm")));
         out.add(tiff("deflate.tif", Files.readAllBytes(written), 40));
+        Path stack = dir.resolve("stack.tif");
+        try (TiffStackWriter w = TiffStackWriter.builder(stack, 40, 9, SampleFormat.UINT16).hyperstack(2, 2, 1)
+                .pixelSize(new PixelSize(0.5, 0.5, "µm")).open()) {
+            for (int p = 0; p < 4; p++) {
+                w.write(TiffWriterTest.sample(SampleFormat.UINT16, 1, 9, 40, p));
+            }
+        }
+        out.add(tiff("stack.tif", Files.readAllBytes(stack), 40, file -> {
+            try (TiffStack s = TiffStack.open(file)) {
+                for (int p = 0; p < s.pages(); p++) {
+                    s.read(p);
+                }
+            }
+        }));
         out.add(new Subject("uncompressed.mat", plain, 50, List.of(new int[] {0, 1024}, new int[] {0, plain.length}),
                 matLengths(plain), null, file -> KernelFiles.readAll(KernelSpec.of(file))));
         return out;
@@ -315,6 +329,10 @@ public class ReaderFuzzTest {
      * points to outside the pixel data; its length fields are each entry's count and value offset.
      */
     private static Subject tiff(String name, byte[] b, int trials) {
+        return tiff(name, b, trials, ImageFiles::read);
+    }
+
+    private static Subject tiff(String name, byte[] b, int trials, Reader reader) {
         ByteBuffer buf = ByteBuffer.wrap(b).order(b[0] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
         assertThat(buf.getShort(2)).as("%s is a classic TIFF", name).isEqualTo((short) 42);
         List<int[]> structure = new ArrayList<>(List.of(new int[] {0, 8}));
@@ -328,7 +346,7 @@ public class ReaderFuzzTest {
                 lengths.add(new int[] {at + 8, 4});
             }
         }
-        return new Subject(name, b, trials, structure, lengths, null, ImageFiles::read);
+        return new Subject(name, b, trials, structure, lengths, null, reader);
     }
 
     private static Subject npy(String name, Path file, boolean fortran, int trials, Reader reader) throws IOException {
