@@ -6,6 +6,7 @@ import io.usrnet.data.Boundary;
 import io.usrnet.data.DataStep;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
+import io.usrnet.data.Dihedral;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.PeriodicExtension;
@@ -154,6 +155,47 @@ public final class Restorer implements AutoCloseable {
         if (kernel != degradation.kernel()) {
             LOG.warn(normalisationMessage(degradation.kernel()));
         }
+        if (options.ensemble() == 1) {
+            return restoreOnce(lr, degradation, kernel, options);
+        }
+        return restoreEnsemble(lr, degradation, kernel, options);
+    }
+
+    /**
+     * The x8 self-ensemble: each of the eight {@link Dihedral} transforms of lr restored with the
+     * kernel transformed to match, transformed back, averaged. Progress counts all 8·J iterations.
+     */
+    private Image restoreEnsemble(Image lr, Degradation degradation, Kernel kernel, RestoreOptions options) {
+        int scale = degradation.scale();
+        ProgressListener progress = options.progress().orElse(null);
+        Dihedral[] transforms = Dihedral.values();
+        float[] sum = null;
+        Image first = null;
+        for (int m = 0; m < transforms.length; m++) {
+            Dihedral g = transforms[m];
+            int member = m;
+            RestoreOptions.Builder b = options.toBuilder().ensemble(1);
+            if (progress != null) {
+                b.progress((i, n) -> progress.onProgress(member * n + i, transforms.length * n));
+            }
+            Degradation dg = degradation.toBuilder().kernel(g.kernel(kernel, scale)).build();
+            Image out = g.inverse(restoreOnce(g.apply(lr), dg, dg.kernel(), b.build()));
+            float[] v = out.toArray();
+            if (sum == null) {
+                sum = new float[v.length];
+                first = out;
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += v[i];
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= transforms.length;
+        }
+        return Image.wrap(first.channels(), first.height(), first.width(), sum);
+    }
+
+    private Image restoreOnce(Image lr, Degradation degradation, Kernel kernel, RestoreOptions options) {
         int scale = degradation.scale();
         int tile = tileSize(lr.height(), lr.width(), degradation, options); // a too small budget fails here, early
         Image y = lr.toRgb(); // grey runs as R = G = B

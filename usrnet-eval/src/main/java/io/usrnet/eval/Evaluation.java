@@ -1,5 +1,6 @@
 package io.usrnet.eval;
 
+import io.usrnet.core.RestoreOptions;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
@@ -189,6 +190,7 @@ public final class Evaluation {
             case USRNET -> restorer.restore(lr, setting.degradation(k));
             case USRNET_AUTO_SIGMA -> restorer.restore(lr,
                     Degradation.of(k, s, NoiseEstimator.DEFAULT.estimate(lr).sigma()));
+            case USRNET_X8 -> restorer.restore(lr, setting.degradation(k), RestoreOptions.builder().ensemble(8).build());
             case NEAREST -> Degradations.upsampleNearest(lr, s);
             case BICUBIC -> Bicubic.upsample(lr, s);
             case DATA_STEP -> DataStep.prepare(k, s, lr).step(Degradations.upsampleNearest(lr, s), dataStepAlpha);

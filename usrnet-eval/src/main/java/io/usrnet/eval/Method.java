@@ -14,6 +14,11 @@ public enum Method {
      * much restoring an image whose noise nobody wrote down costs. Not in the default list.
      */
     USRNET_AUTO_SIGMA("usrnet-auto-sigma"),
+    /**
+     * USRNet's x8 self-ensemble: the eight flips and rotations restored and averaged
+     * ({@link io.usrnet.core.RestoreOptions.Builder#ensemble(int)}); eight times the time.
+     */
+    USRNET_X8("usrnet-x8"),
     /** Nearest-neighbour upsampling of the degraded image (the network's initial estimate). */
     NEAREST("nearest"),
     /** Plain bicubic interpolation of the degraded image, see {@link Bicubic}. */
@@ -53,7 +58,7 @@ public enum Method {
 
     /** True for the methods that run the network (and need weights). */
     public boolean usesNetwork() {
-        return this == USRNET || this == USRNET_AUTO_SIGMA;
+        return this == USRNET || this == USRNET_AUTO_SIGMA || this == USRNET_X8;
     }
 
     @Override
