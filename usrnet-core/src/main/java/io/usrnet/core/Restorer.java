@@ -136,7 +136,9 @@ public final class Restorer implements AutoCloseable {
 
     /**
      * Restores {@code lr} with per-call options: an explicit schedule, fewer iterations, listeners,
-     * the prior's tiling or a memory budget ({@link #tileSize(int, int, Degradation, RestoreOptions)}).
+     * the prior's tiling or a memory budget ({@link #tileSize(int, int, Degradation, RestoreOptions)}),
+     * the x8 self-ensemble ({@link RestoreOptions.Builder#ensemble(int)}: eight restorations, the
+     * progress listener counting all their iterations).
      *
      * @see #restore(Image, Degradation)
      */
