@@ -15,13 +15,14 @@ import java.util.Locale;
  * @param weights    a weights file readable from every executor, or {@code null} for the built-in model
  * @param tile       the prior's tile side (0: whole images)
  * @param iterations the iterations to run (0: all of the model's)
+ * @param ensemble   1, or 8 for the x8 self-ensemble (eight times the time)
  * @param format     the output extension ({@code png}, {@code tif}, {@code npy}, …), or {@code null} to
  *                   keep each input's (PNG for inputs in a read-only format)
  * @param overwrite  whether to restore images whose output exists (else they are skipped: a re-run
  *                   resumes where a crashed job stopped)
  */
 public record RestoreJob(String kernel, int scale, double sigma, Boundary boundary, String weights, int tile,
-        int iterations, String format, boolean overwrite) implements Serializable {
+        int iterations, int ensemble, String format, boolean overwrite) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Checks every field. */
@@ -41,6 +42,10 @@ public record RestoreJob(String kernel, int scale, double sigma, Boundary bounda
         if (tile < 0 || iterations < 0) {
             throw new IllegalArgumentException("--tile and --iterations must be >= 0");
         }
+        if (ensemble != 1 && ensemble != 8) {
+            throw new IllegalArgumentException("--ensemble must be 1 (off) or 8 (all flips and rotations), got "
+                    + ensemble);
+        }
         if (format != null) {
             format = format.toLowerCase(Locale.ROOT).replaceFirst("^\\.", "");
         }
@@ -48,7 +53,7 @@ public record RestoreJob(String kernel, int scale, double sigma, Boundary bounda
 
     /** This job with {@code overwrite} set as given. */
     public RestoreJob withOverwrite(boolean value) {
-        return new RestoreJob(kernel, scale, sigma, boundary, weights, tile, iterations, format, value);
+        return new RestoreJob(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, format, value);
     }
 
     /** True if σ is measured on every image. */

@@ -122,7 +122,8 @@ public final class SparkRestore {
             Degradation d = Degradation.builder().kernel(Restorer.kernelFor(KernelFiles.read(job.kernel())))
                     .scale(job.scale()).sigma(sigma).boundary(job.boundary()).build();
             Image hr = restorer.restore(lr.color(), d,
-                    RestoreOptions.builder().iterations(job.iterations()).tileSize(job.tile()).build());
+                    RestoreOptions.builder().iterations(job.iterations()).tileSize(job.tile())
+                            .ensemble(job.ensemble()).build());
             Image alpha = lr.hasAlpha() ? Degradations.upsampleNearest(lr.alpha(), job.scale()) : null;
             PixelSize size = lr.hasPixelSize() ? lr.pixelSize().dividedBy(job.scale()) : null;
             ImageFiles.write(out, ImageFiles.forOutput(out, hr, alpha, lr.format(), size));

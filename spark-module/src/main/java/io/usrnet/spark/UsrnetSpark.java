@@ -61,6 +61,10 @@ public final class UsrnetSpark implements Callable<Integer> {
             description = "Iterations (0: all of the model's).")
     int iterations;
 
+    @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
+            description = "8: the x8 self-ensemble (eight times the time); 1 = off (default).")
+    int ensemble;
+
     @Option(names = "--format", paramLabel = "EXT", description = "Output format: png, tif, npy (default: the "
             + "input's).")
     String format;
@@ -103,7 +107,7 @@ public final class UsrnetSpark implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--boundary must be periodic or smooth, got " + boundary);
         };
         RestoreJob job = new RestoreJob(kernel, scale, noise, b, weights == null ? null
-                : weights.toAbsolutePath().toString(), tile, iterations, format, overwrite);
+                : weights.toAbsolutePath().toString(), tile, iterations, ensemble, format, overwrite);
         List<String> inputs = SparkRestore.listInputs(input);
         Files.createDirectories(output);
         SparkConf conf = new SparkConf().setAppName("usrnet-spark");

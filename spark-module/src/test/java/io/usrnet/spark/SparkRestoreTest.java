@@ -54,7 +54,7 @@ class SparkRestoreTest {
         Path kernel = dir.resolve("k.npy");
         NpyArray.writeKernel(kernel, KERNEL);
         Path weights = Path.of(System.getProperty("usrnet.testdata")).resolve("fixtures/weights/tiny.pth");
-        job = new RestoreJob(kernel.toString(), 2, 2.0, Boundary.PERIODIC, weights.toString(), 0, 0, null, false);
+        job = new RestoreJob(kernel.toString(), 2, 2.0, Boundary.PERIODIC, weights.toString(), 0, 0, 1, null, false);
         // what restore writes for each image: the library's restore, written by the rule every command uses
         expected = Files.createDirectories(dir.resolve("expected"));
         try (Restorer restorer = Restorer.builder().weights(weights).build()) {

@@ -32,6 +32,9 @@ class UsrnetSparkTest {
         assertThat(boundary[1].strip()).isEqualTo("usrnet-spark: error: --boundary must be periodic or smooth, got wrap");
         String[] scale = run("--input", "in", "--output", "out", "--kernel", "k.npy", "--scale", "0", "--sigma", "2");
         assertThat(scale[1]).contains("--scale must be a positive integer, got 0");
+        String[] ensemble = run("--input", "in", "--output", "out", "--kernel", "k.npy", "--scale", "2", "--sigma", "2",
+                "--ensemble", "4");
+        assertThat(ensemble[1]).contains("--ensemble must be 1 (off) or 8 (all flips and rotations), got 4");
     }
 
     @Test
