@@ -17,9 +17,11 @@ import java.util.Locale;
  * @param boundary   how the image continues beyond its border
  * @param weights    a weights file, or empty for the built-in model
  * @param iterations how many of the model's iterations to run, 0 for all
+ * @param ensemble   the x8 self-ensemble: each plane restored in its 8 flips and rotations and the results
+ *                   averaged (eight times the time); macro keyword {@code ensemble}
  */
 public record RestoreSettings(String kernel, int scale, double sigma, Boundary boundary, String weights,
-        int iterations) {
+        int iterations, boolean ensemble) {
     /** The largest scale offered. */
     public static final int MAX_SCALE = 4;
 
@@ -51,7 +53,7 @@ public record RestoreSettings(String kernel, int scale, double sigma, Boundary b
     /**
      * The settings a macro's option string holds, as {@code run("USRNet Restore...", options)} passes
      * them; absent keys take their defaults (scale 1, sigma auto, boundary smooth, built-in weights,
-     * all iterations), {@code kernel} is required.
+     * all iterations, no ensemble), {@code kernel} is required.
      *
      * @throws IllegalArgumentException if a value is not understood (the message names its key)
      */
@@ -62,7 +64,10 @@ public record RestoreSettings(String kernel, int scale, double sigma, Boundary b
         Boundary boundary = parseBoundary(Macro.getValue(options, "boundary", "smooth"));
         String weights = Macro.getValue(options, "weights", "");
         int iterations = integer("iterations", Macro.getValue(options, "iterations", "0"));
-        return new RestoreSettings(kernel, scale, sigma, boundary, weights, iterations);
+        // a checkbox: its key alone, outside any [bracketed] value
+        String bare = " " + options.replaceAll("\\[[^\\]]*\\]", "[]") + " ";
+        boolean ensemble = bare.matches("(?s).*\\sensemble\\s.*");
+        return new RestoreSettings(kernel, scale, sigma, boundary, weights, iterations, ensemble);
     }
 
     /** These settings as macro options, e.g. {@code kernel=[/k.npy] scale=2 sigma=2 boundary=periodic}. */
@@ -74,6 +79,9 @@ public record RestoreSettings(String kernel, int scale, double sigma, Boundary b
         }
         if (iterations != 0) {
             sb.append(" iterations=").append(iterations);
+        }
+        if (ensemble) {
+            sb.append(" ensemble");
         }
         return sb.toString();
     }

@@ -101,6 +101,7 @@ public final class StackRestore {
         ImageStack out = new ImageStack(w * s, h * s);
         List<String> sigmas = new ArrayList<>();
         RestoreOptions.Builder options = RestoreOptions.builder().iterations(settings.iterations())
+                .ensemble(settings.ensemble() ? 8 : 1)
                 .progress((done, total) -> {
                     if (progress.cancelled()) {
                         throw new CancellationException();

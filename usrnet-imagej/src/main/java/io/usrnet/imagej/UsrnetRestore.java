@@ -142,6 +142,8 @@ public final class UsrnetRestore implements PlugIn {
         gd.addChoice("Boundary", new String[] {"periodic", "smooth"}, Prefs.get(PREFS + "boundary", "smooth"));
         gd.addFileField("Weights", Prefs.get(PREFS + "weights", ""), 40);
         gd.addNumericField("Iterations", 0, 0, 3, "(0 = all of the model's)");
+        gd.addCheckbox("Ensemble (x8: 8 flips and rotations averaged, 8 times the time)",
+                Prefs.get(PREFS + "ensemble", false));
         gd.addMessage("Kernel: .npy, .mat[:VARIABLE[:INDEX]], .txt, .csv, .png, .tif; one kernel, or one per channel.\n"
                 + "Sigma: the noise level in [0, 255] units of the image's range, or auto (measured on each plane).\n"
                 + "Boundary: smooth for real images, periodic for circularly blurred test images.\n"
@@ -156,13 +158,15 @@ public final class UsrnetRestore implements PlugIn {
         String boundary = gd.getNextChoice();
         String weights = gd.getNextString();
         double iterations = gd.getNextNumber();
+        boolean ensemble = gd.getNextBoolean();
         RestoreSettings settings = new RestoreSettings(kernel, (int) scale, RestoreSettings.parseSigma(sigma),
-                RestoreSettings.parseBoundary(boundary), weights, (int) iterations);
+                RestoreSettings.parseBoundary(boundary), weights, (int) iterations, ensemble);
         Prefs.set(PREFS + "kernel", kernel);
         Prefs.set(PREFS + "scale", settings.scale());
         Prefs.set(PREFS + "sigma", settings.sigmaText());
         Prefs.set(PREFS + "boundary", boundary);
         Prefs.set(PREFS + "weights", settings.weights());
+        Prefs.set(PREFS + "ensemble", ensemble);
         return settings;
     }
 

@@ -212,6 +212,36 @@ class UsrnetRestoreTest {
     }
 
     @Test
+    void theEnsembleCheckboxRunsTheLibrarysEnsemble() {
+        int n = 24;
+        float[] v = plane(1, n, n).toArray();
+        byte[] px = new byte[v.length];
+        for (int j = 0; j < v.length; j++) {
+            px[j] = (byte) Math.round(255 * v[j]);
+        }
+        ImagePlus imp = new ImagePlus("one", new ByteProcessor(n, n, px));
+        ImagePlus out = runPlugin(imp, "kernel=[" + kernelFile + "] scale=2 sigma=2 boundary=periodic ensemble");
+        float[] lr = new float[v.length];
+        for (int j = 0; j < v.length; j++) {
+            lr[j] = (px[j] & 0xff) / 255f;
+        }
+        Degradation d = Degradation.builder().kernel(KERNEL).scale(2).sigma(2).boundary(Boundary.PERIODIC).build();
+        float[] eight = restorer.restore(Image.wrap(1, n, n, lr), d, RestoreOptions.builder().ensemble(8).build())
+                .toArray();
+        float[] one = restored(Image.wrap(1, n, n, lr), KERNEL, 2, 2).toArray();
+        double worst = 0;
+        double apart = 0;
+        for (int j = 0; j < eight.length; j++) {
+            double e = Math.max(0, Math.min(255, eight[j] * 255));
+            worst = Math.max(worst, Math.abs(out.getProcessor().getf(j) - e));
+            apart = Math.max(apart, Math.abs(e - Math.max(0, Math.min(255, one[j] * 255))));
+        }
+        assertThat(worst).isLessThanOrEqualTo(1.0);
+        assertThat(apart).as("the ensemble differs from one restoration").isGreaterThan(2.0);
+        assertThat((String) out.getProperty("Info")).contains("boundary=periodic ensemble");
+    }
+
+    @Test
     void oneKernelPerChannelGoesToItsChannel() throws IOException {
         Path mat = Path.of(System.getProperty("usrnet.testdata")).resolve("data/kernels/kernels_bicubicx234.mat");
         List<Kernel> kernels = KernelFiles.readAll(mat.toString());
@@ -224,8 +254,8 @@ class UsrnetRestoreTest {
         }
         ImagePlus imp = new ImagePlus("channels", stack);
         imp.setDimensions(3, 1, 1);
-        ImagePlus out = StackRestore.restore(imp, new RestoreSettings(mat.toString(), 1, 3, Boundary.PERIODIC, "", 0),
-                kernels, restorer, StackRestore.SILENT);
+        RestoreSettings settings = new RestoreSettings(mat.toString(), 1, 3, Boundary.PERIODIC, "", 0, false);
+        ImagePlus out = StackRestore.restore(imp, settings, kernels, restorer, StackRestore.SILENT);
         double[] range = StackRestore.intensityRange(imp.getStack(), ImagePlus.GRAY32);
         for (int c = 0; c < 3; c++) {
             Image lr = StackRestore.toImage(imp.getStack().getProcessor(c + 1), range);
@@ -260,7 +290,7 @@ class UsrnetRestoreTest {
     @Test
     void macroOptionsAreReadAndWrittenWithTheDialogsKeys() {
         RestoreSettings s = RestoreSettings.fromMacroOptions("kernel=[/data/my k.npy] scale=2 sigma=2 boundary=periodic");
-        assertThat(s).isEqualTo(new RestoreSettings("/data/my k.npy", 2, 2, Boundary.PERIODIC, "", 0));
+        assertThat(s).isEqualTo(new RestoreSettings("/data/my k.npy", 2, 2, Boundary.PERIODIC, "", 0, false));
         assertThat(s.toMacroOptions()).isEqualTo("kernel=[/data/my k.npy] scale=2 sigma=2 boundary=periodic");
         RestoreSettings defaults = RestoreSettings.fromMacroOptions("kernel=k.npy");
         assertThat(defaults.sigmaAuto()).isTrue();
@@ -268,6 +298,11 @@ class UsrnetRestoreTest {
         assertThat(RestoreSettings.fromMacroOptions("kernel=k.npy scale=3.0 sigma=7.65 weights=[w.pth] iterations=4")
                 .toMacroOptions()).isEqualTo("kernel=[k.npy] scale=3 sigma=7.65 boundary=smooth weights=[w.pth] "
                         + "iterations=4");
+        RestoreSettings x8 = RestoreSettings.fromMacroOptions("kernel=[k.npy] scale=2 ensemble");
+        assertThat(x8.ensemble()).isTrue();
+        assertThat(x8.toMacroOptions()).isEqualTo("kernel=[k.npy] scale=2 sigma=auto boundary=smooth ensemble");
+        // a path holding the word is no checkbox
+        assertThat(RestoreSettings.fromMacroOptions("kernel=[/data/my ensemble k.npy]").ensemble()).isFalse();
         assertThatThrownBy(() -> RestoreSettings.fromMacroOptions("scale=2")).hasMessageStartingWith("Kernel: choose");
         assertThatThrownBy(() -> RestoreSettings.fromMacroOptions("kernel=k.npy scale=two"))
                 .hasMessage("Scale must be a whole number, got 'two'");
