@@ -278,12 +278,12 @@ public final class KernelEstimator {
         }
         double[] laplacian = gridLaplacian(n);
         // First fit: plain least squares (the sum constrained), only to measure the residual.
-        double[] k0 = sumConstrainedSolution(gram, laplacian, 0, rhs, taps);
+        double[] k0 = sumConstrainedSolution(gram, rhs, taps);
         double dof = Math.max(1, equations - taps + 1);
         double sigma = Math.sqrt(Math.max(0, residualSquares(gram, rhs, bb, k0)) / dof);
         double lambda = smoothness * sigma * sigma;
         double[] q = combine(gram, laplacian, lambda, taps);
-        double[] k = sumConstrainedSolution(gram, laplacian, lambda, rhs, taps);
+        double[] k = sumConstrainedSolution(q, rhs, taps);
         projectOntoSimplex(k);
         int iterations = fista(q, rhs, k, taps);
         double residual = Math.sqrt(Math.max(0, residualSquares(gram, rhs, bb, k)) / equations);
@@ -476,13 +476,13 @@ public final class KernelEstimator {
     }
 
     /**
-     * argmin ½kᵀQk − cᵀk subject to Σk = 1 (negative taps allowed), Q = G + λL: k = Q⁻¹(c + μ·1) with
-     * μ making the taps sum to 1. A small ridge (1e-12 of the mean diagonal) keeps Q positive definite
-     * when λ = 0 and the image has too little texture to determine every tap.
+     * argmin ½kᵀQk − cᵀk subject to Σk = 1 (negative taps allowed), for Q = G or G + λL (not
+     * modified): k = Q⁻¹(c + μ·1) with μ making the taps sum to 1. A small ridge (1e-12 of the mean
+     * diagonal) keeps Q positive definite when λ = 0 and the image has too little texture to
+     * determine every tap.
      */
-    private static double[] sumConstrainedSolution(double[] gram, double[] laplacian, double lambda, double[] rhs,
-            int taps) {
-        DMatrixRMaj q = DMatrixRMaj.wrap(taps, taps, combine(gram, laplacian, lambda, taps));
+    private static double[] sumConstrainedSolution(double[] matrix, double[] rhs, int taps) {
+        DMatrixRMaj q = DMatrixRMaj.wrap(taps, taps, matrix.clone());
         double trace = 0;
         for (int i = 0; i < taps; i++) {
             trace += q.unsafe_get(i, i);

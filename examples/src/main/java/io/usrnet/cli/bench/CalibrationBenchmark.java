@@ -83,7 +83,7 @@ public final class CalibrationBenchmark {
         int done = 0;
         try (Restorer restorer = Restorer.builder().build()) {
             for (Path file : images) {
-                Image hr = rgb(ImageFiles.readImage(file));
+                Image hr = ImageFiles.readImage(file).toRgb();
                 if (crop > 0 && (hr.height() > crop || hr.width() > crop)) {
                     int h = Math.min(crop, hr.height());
                     int w = Math.min(crop, hr.width());
@@ -139,10 +139,5 @@ public final class CalibrationBenchmark {
         System.out.printf(Locale.ROOT, "%5s %6s %9.3f %10.2f %10.2f %+7.2f %9.2f%n", scale, sigma, r.error / r.count,
                 r.psnrTrue / r.count, r.psnrEstimated / r.count, (r.psnrEstimated - r.psnrTrue) / r.count,
                 r.seconds / r.count);
-    }
-
-    /** A grey image as R = G = B; others unchanged. */
-    private static Image rgb(Image img) {
-        return img.channels() == 1 ? img.toRgb() : img;
     }
 }
