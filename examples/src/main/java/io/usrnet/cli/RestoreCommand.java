@@ -95,9 +95,11 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--max-memory", paramLabel = "SIZE",
             description = "Choose the prior's tiling so that the estimated peak memory of the whole process stays "
-                    + "within SIZE (e.g. 4g, 512m; binary units): the whole image if it fits, else the largest tile "
-                    + "that does; refused if even a 64×64 tile would not. Instead of --tile (giving both is an "
-                    + "error). In batch mode images are then read and written one at a time.")
+                    + "within SIZE (e.g. 4g, 512m; binary units): the largest tiles that fit, up to the fastest "
+                    + "size (the whole image where that is smaller); refused if even a 64×64 tile would not. "
+                    + "Instead of --tile (giving both is an error). In batch mode the next image is read and the "
+                    + "previous one written during a restore when the budget leaves room for them, else one "
+                    + "at a time.")
     String maxMemory;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
@@ -139,6 +141,9 @@ final class RestoreCommand implements Callable<Integer> {
             builder.weights(weights);
         }
         try (Restorer restorer = builder.build()) {
+            long inFlight = budget == 0 ? 0 : overlapReserve(restorer, jobs, d, budget, err);
+            boolean overlap = budget == 0 || inFlight >= 0;
+            long restoreBudget = overlap ? budget - inFlight : budget;
             new Pipeline<ImageData, Restored>(i -> jobs.get(i).stack() ? null : ImageFiles.read(jobs.get(i).input()),
                     (i, lr) -> {
                         if (jobs.get(i).stack()) {
@@ -150,9 +155,9 @@ final class RestoreCommand implements Callable<Integer> {
                                     + kernels.size() + " kernels, one per channel of a stack, but "
                                     + jobs.get(i).input().getFileName() + " is a single image; name one kernel");
                         }
-                        return restore(restorer, d, lr, budget, label(jobs, i), err);
+                        return restore(restorer, d, lr, restoreBudget, label(jobs, i), err);
                     },
-                    (i, r) -> write(jobs.get(i).output(), r, label(jobs, i), err), budget == 0)
+                    (i, r) -> write(jobs.get(i).output(), r, label(jobs, i), err), overlap)
                     .run(jobs.size(), (i, e) -> {
                         failures.add(e);
                         if (jobs.size() > 1) {
@@ -169,6 +174,63 @@ final class RestoreCommand implements Callable<Integer> {
             return UsrnetCli.EXIT_FAILURE;
         }
         return 0;
+    }
+
+    /**
+     * Bytes per pixel that an image in flight beside a restore holds at most: the decoded next input
+     * (the file's bytes, a Java image and the float planes) or the previous output on its way to its
+     * file (the float planes, the 8/16-bit planes and a Java image). Counted generously: 12 bytes of
+     * float planes, 12 of converted planes, 8 of a Java image or file bytes.
+     */
+    private static final long IN_FLIGHT_BYTES_PER_PIXEL = 32;
+
+    /**
+     * Under a memory budget, whether a batch can keep reading and writing overlapped with the
+     * restores: the bytes to reserve for one input read ahead and one output written behind (the
+     * largest of the batch, from the files' headers), or -1 if the batch runs one image at a time —
+     * one image only, a stack or a file whose size is unknown among the inputs, or a budget that
+     * leaves some image no room with the reserve taken off. Says which on {@code err}.
+     */
+    private long overlapReserve(Restorer restorer, List<Job> jobs, Degradation d, long budget, PrintWriter err) {
+        if (jobs.size() < 2 || d == null) {
+            return -1;
+        }
+        int s = d.scale();
+        long largest = 0;
+        List<int[]> sizes = new ArrayList<>();
+        for (Job job : jobs) {
+            int[] size = job.stack() ? null : ImageFiles.headerSize(job.input());
+            if (size == null) {
+                if (!quiet) {
+                    err.println("--max-memory: images read and written one at a time (" + job.input().getFileName()
+                            + (job.stack() ? " is a stack)" : ": size unknown before it is read)"));
+                }
+                return -1;
+            }
+            largest = Math.max(largest, (long) size[0] * size[1]);
+            sizes.add(size);
+        }
+        long reserve = IN_FLIGHT_BYTES_PER_PIXEL * largest * (1 + (long) s * s);
+        RestoreOptions options = RestoreOptions.builder().maxMemoryBytes(Math.max(1, budget - reserve)).build();
+        for (int[] size : sizes) {
+            try {
+                if (budget <= reserve) {
+                    throw new IllegalArgumentException("no room");
+                }
+                restorer.tileSize(size[0], size[1], d, options);
+            } catch (IllegalArgumentException e) {
+                if (!quiet) {
+                    err.println("--max-memory: images read and written one at a time (the budget leaves no room for "
+                            + MemoryModel.formatBytes(reserve) + " of images in flight)");
+                }
+                return -1;
+            }
+        }
+        if (!quiet) {
+            err.println("--max-memory: reading and writing overlapped with the restores (" + MemoryModel.formatBytes(reserve)
+                    + " of the budget kept for the images in flight)");
+        }
+        return reserve;
     }
 
     /** A restored image on its way to its file. */
@@ -225,8 +287,11 @@ final class RestoreCommand implements Callable<Integer> {
         if (!quiet) {
             if (budget != 0) {
                 int t = restorer.tileSize(lr.color().height(), lr.color().width(), d, options.build());
-                err.printf(Locale.ROOT, "%s: prior on %s (chosen for --max-memory %s)%n", label,
-                        t == 0 ? "the whole image" : t + "×" + t + " tiles", MemoryModel.formatBytes(budget));
+                int h = d.scale() * lr.color().height();
+                int w = d.scale() * lr.color().width();
+                err.printf(Locale.ROOT, "%s: prior on %s (chosen for --max-memory %s)%n", label, t == 0
+                        ? "the whole image" : Tiling.count(h, t) + "×" + Tiling.count(w, t) + " tiles of "
+                        + Tiling.side(h, t) + "×" + Tiling.side(w, t), MemoryModel.formatBytes(memoryBudget()));
             }
             options.progress((index, count) -> {
                 err.printf(Locale.ROOT, "%s: iteration %d/%d (%.1f s)%n", label, index, count,

@@ -4,12 +4,15 @@ import static io.usrnet.cli.CliTestSupport.FIXTURES;
 import static io.usrnet.cli.CliTestSupport.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.usrnet.core.MemoryModel;
 import io.usrnet.core.Restorer;
+import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.io.NpyArray;
+import io.usrnet.prior.Tiling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,5 +187,56 @@ class RestoreCommandTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("--max-memory: not a memory size: 'lots'");
         assertThat(none).doesNotExist();
+    }
+
+    @Test
+    void batchUnderABudgetOverlapsReadingAndWritingWhereItLeavesRoom(@TempDir Path dir) throws IOException {
+        Path in = Files.createDirectory(dir.resolve("in"));
+        Path k = FIXTURES.resolve("usrnet/case00/k.npy");
+        Path weights = FIXTURES.resolve("weights/tiny.safetensors");
+        String[] cases = {"case00", "case01", "case02"};
+        int[] lrSize = null; // the largest input's
+        for (String c : cases) {
+            Image lr = ImageFiles.readImage(FIXTURES.resolve("usrnet").resolve(c).resolve("lr.npy"));
+            ImageFiles.write(in.resolve(c + ".png"), lr);
+            assertThat(ImageFiles.headerSize(in.resolve(c + ".png"))).containsExactly(lr.height(), lr.width());
+            if (lrSize == null || (long) lr.height() * lr.width() > (long) lrSize[0] * lrSize[1]) {
+                lrSize = new int[] {lr.height(), lr.width()};
+            }
+        }
+        Path one = Files.createDirectory(dir.resolve("one"));
+        for (String c : cases) {
+            CliTestSupport.Run r = run("restore", "--input", in.resolve(c + ".png"), "--kernel", k, "--scale", 4,
+                    "--sigma", 0, "--weights", weights, "--output", one.resolve(c + ".png"), "-q");
+            assertThat(r.exitCode()).as(r.err()).isZero();
+        }
+        // room to spare: overlapped, and the same files as one by one
+        Path out = Files.createDirectory(dir.resolve("out"));
+        CliTestSupport.Run r = run("restore", "--input", in, "--kernel", k, "--scale", 4, "--sigma", 0, "--weights",
+                weights, "--output", out, "--max-memory", "4g");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        long reserve = 32L * lrSize[0] * lrSize[1] * (1 + 16);
+        assertThat(r.err()).contains("reading and writing overlapped with the restores ("
+                + MemoryModel.formatBytes(reserve) + " of the budget kept for the images in flight)");
+        for (String c : cases) {
+            assertThat(Files.readAllBytes(out.resolve(c + ".png"))).as(c).isEqualTo(Files.readAllBytes(one.resolve(c + ".png")));
+        }
+        // enough for one image at a time, not for the images in flight beside it
+        MemoryModel model = MemoryModel.of(ModelWeights.read(weights).config());
+        long smallest = model.peakBytes(lrSize[0], lrSize[1], 4, Tiling.MIN_TILE);
+        Path tight = Files.createDirectory(dir.resolve("tight"));
+        r = run("restore", "--input", in, "--kernel", k, "--scale", 4, "--sigma", 0, "--weights", weights,
+                "--output", tight, "--max-memory", Long.toString(smallest + reserve / 2));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("images read and written one at a time (the budget leaves no room for "
+                + MemoryModel.formatBytes(reserve) + " of images in flight)");
+        assertThat(tight.resolve("case02.png")).exists();
+        // a file whose size only reading it tells
+        Files.copy(FIXTURES.resolve("usrnet/case03/lr.npy"), in.resolve("case03.npy"));
+        Path npy = Files.createDirectory(dir.resolve("npy"));
+        r = run("restore", "--input", in, "--kernel", k, "--scale", 4, "--sigma", 0, "--weights", weights,
+                "--output", npy, "--max-memory", "4g");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("images read and written one at a time (case03.npy: size unknown before it is read)");
     }
 }

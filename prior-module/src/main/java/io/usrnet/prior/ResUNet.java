@@ -360,11 +360,13 @@ public final class ResUNet implements AutoCloseable {
         // one input and one output array per tile shape (at most four: inner, right, bottom, corner),
         // reused: no garbage per tile, so the heap does not grow with the number of tiles
         Map<Long, float[][]> buffers = new HashMap<>();
+        int tileHeight = Tiling.side(height, tile);
+        int tileWidth = Tiling.side(width, tile);
         for (int y0 : Tiling.origins(height, tile)) {
-            int y1 = Math.min(height, y0 + tile);
+            int y1 = Math.min(height, y0 + tileHeight);
             float[] wy = Tiling.weights(y0, y1, height, overlap);
             for (int x0 : Tiling.origins(width, tile)) {
-                int x1 = Math.min(width, x0 + tile);
+                int x1 = Math.min(width, x0 + tileWidth);
                 float[] wx = Tiling.weights(x0, x1, width, overlap);
                 int th = y1 - y0;
                 int tw = x1 - x0;

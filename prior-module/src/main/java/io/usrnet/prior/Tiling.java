@@ -63,21 +63,70 @@ public final class Tiling {
     }
 
     /**
-     * Tile origins along one axis: multiples of 8, stride {@code tile − overlap(tile)}, the last
-     * tile ending at {@code length}; a single origin 0 when the tile covers the axis.
+     * The side of the tiles along an axis of {@code length} for tiles of at most {@code tile}
+     * pixels: {@code length} itself when one tile covers it, else the smallest side (a multiple of
+     * {@link #ALIGN}) with which as few tiles as possible cover the axis, neighbours overlapping by at
+     * least {@link #overlap(int) overlap(tile)}. Balancing the tiles this way computes little more
+     * than the overlaps twice, instead of up to a whole tile: a 2048-pixel axis in tiles of at most
+     * 1024 is 3 tiles of 728, not 3 of 1024 (1.17× the untiled work in 2D instead of 2.25×).
+     *
+     * @param length the axis length, at least 1
+     * @param tile the largest tile side, at least {@link #MIN_TILE} and a multiple of {@link #ALIGN}
+     * @return the tile side, at most {@code tile} (and at most {@code length})
+     */
+    public static int side(int length, int tile) {
+        return layout(length, tile)[1];
+    }
+
+    /** Tiles along an axis of {@code length} for tiles of at most {@code tile} pixels (see {@link #side}). */
+    public static int count(int length, int tile) {
+        return layout(length, tile)[0];
+    }
+
+    /**
+     * Tile origins along one axis for tiles of at most {@code tile}: {@link #count} tiles of side
+     * {@link #side}, spread evenly, each starting on a multiple of {@link #ALIGN}, the last one ending
+     * at {@code length} (it may be up to 7 px shorter than the others); a single origin 0 when one
+     * tile covers the axis. Neighbours overlap by at least {@link #overlap(int) overlap(tile)}.
      */
     static int[] origins(int length, int tile) {
-        List<Integer> out = new ArrayList<>();
-        int stride = tile - overlap(tile);
-        int o = 0;
-        for (; o + tile < length; o += stride) {
-            out.add(o);
+        int[] layout = layout(length, tile);
+        return layout[0] == 1 ? new int[] {0} : place(length, layout[0], layout[1]);
+    }
+
+    /**
+     * {count, side}: the fewest tiles, then the smallest aligned side, whose {@link #place placement}
+     * keeps every overlap at least overlap(tile). The exact side (length + (n−1)·overlap)/n rounded up
+     * to a multiple of 8 almost always works; aligning the origins can take a step or two more.
+     */
+    private static int[] layout(int length, int tile) {
+        if (length <= tile) {
+            return new int[] {1, length};
         }
-        int last = Math.max(0, (length - tile + ALIGN - 1) / ALIGN * ALIGN);
-        if (out.isEmpty() || last > out.get(out.size() - 1)) {
-            out.add(last);
+        int v = overlap(tile);
+        for (int n = (length - v + (tile - v) - 1) / (tile - v); ; n++) {
+            int first = (int) (((long) length + (long) (n - 1) * v + (long) n * ALIGN - 1) / ((long) n * ALIGN)) * ALIGN;
+            for (int t = first; t <= tile; t += ALIGN) {
+                int[] o = place(length, n, t);
+                boolean ok = true;
+                for (int i = 1; i < n && ok; i++) {
+                    ok = o[i] - o[i - 1] <= t - v && o[i] > o[i - 1];
+                }
+                if (ok) {
+                    return new int[] {n, t};
+                }
+            }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** n origins for tiles of side t: evenly spread, rounded down to the grid, the last ending at length. */
+    private static int[] place(int length, int n, int t) {
+        int[] out = new int[n];
+        for (int i = 1; i < n - 1; i++) {
+            out[i] = (int) ((long) i * (length - t) / (n - 1)) / ALIGN * ALIGN;
+        }
+        out[n - 1] = (length - t + ALIGN - 1) / ALIGN * ALIGN;
+        return out;
     }
 
     /**

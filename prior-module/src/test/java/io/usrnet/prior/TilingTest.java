@@ -9,21 +9,35 @@ import org.junit.jupiter.api.Test;
 class TilingTest {
     @Test
     void originsAreAlignedAndCoverTheAxisWithTheOverlap() {
-        for (int tile : new int[] {64, 128, 256, 512}) {
-            for (int length : new int[] {1, 63, 64, 65, 200, 257, 1000, 1024, 4099}) {
+        for (int tile = Tiling.MIN_TILE; tile <= 1536; tile += Tiling.ALIGN) {
+            for (int length : new int[] {1, 63, 64, 65, 200, 257, 1000, 1024, 2048, 2049, 4099}) {
                 int[] o = Tiling.origins(length, tile);
+                int side = Tiling.side(length, tile);
+                assertThat(o).hasSize(Tiling.count(length, tile));
+                assertThat(side).isLessThanOrEqualTo(Math.min(length, tile));
                 assertThat(o[0]).isZero();
-                int coveredTo = Math.min(length, tile);
+                int coveredTo = Math.min(length, side);
                 for (int i = 0; i < o.length; i++) {
                     assertThat(o[i] % Tiling.ALIGN).isZero();
                     if (i > 0) {
+                        assertThat(o[i]).isGreaterThan(o[i - 1]);
                         assertThat(coveredTo - o[i]).as("overlap").isGreaterThanOrEqualTo(Tiling.overlap(tile));
-                        coveredTo = Math.min(length, o[i] + tile);
+                        coveredTo = Math.min(length, o[i] + side);
                     }
                 }
                 assertThat(coveredTo).isEqualTo(length);
+                // balanced: no more than the overlap (plus the alignment slack) processed twice per seam
+                assertThat((long) o.length * side).isLessThanOrEqualTo(
+                        length + (o.length - 1L) * (Tiling.overlap(tile) + 3 * Tiling.ALIGN));
             }
         }
+        // the example of the Javadoc: 2048 in tiles of at most 1024 → 3 tiles of 728, not 3 of 1024
+        assertThat(Tiling.count(2048, 1024)).isEqualTo(3);
+        assertThat(Tiling.side(2048, 1024)).isEqualTo(728);
+        // where tiles of the full side fit exactly, the same tiles: 4096 = 9 tiles of 512 at stride 448
+        assertThat(Tiling.count(4096, 512)).isEqualTo(9);
+        assertThat(Tiling.side(4096, 512)).isEqualTo(512);
+        assertThat(Tiling.origins(4096, 512)).containsExactly(0, 448, 896, 1344, 1792, 2240, 2688, 3136, 3584);
     }
 
     @Test

@@ -24,19 +24,21 @@ import java.util.regex.Pattern;
  *       precision half spectra, {@link io.usrnet.data.DataStep}), its per-LR-pixel arrays, the
  *       tiling's weight sum and the transient arrays of the set-up — times {@value #HEAP_FACTOR}
  *       for the garbage the collector leaves between collections;
- *   <li><b>prior</b>: one pass of the ResUNet on one tile (or on the whole image),
- *       {@link ResUNetConfig#inferenceBytes}, plus, when tiled, the tile's Java arrays.
+ *   <li><b>prior</b>: {@value #NATIVE_FACTOR} × the tensors alive at the peak of one pass of the
+ *       ResUNet on one tile (or on the whole image), {@link ResUNetConfig#inferenceBytes}, plus, when
+ *       tiled, the tile's Java arrays. The factor is the native memory the engine holds per byte of
+ *       live tensors: freed tensors are kept by the allocator for the next ones (the prior module
+ *       sets glibc so, see its {@code NativeAllocator}: otherwise every pass page-faults through
+ *       fresh memory, several times slower), with the fragmentation that comes with reuse and the
+ *       engine's own reordered copies of activations (measured 1.5–2.9×).
  * </ul>
  * The constants were calibrated on the reference machine (2 cores, PyTorch 2.7.1 CPU through DJL,
- * G1 with the heap settings below) against the measured peak RSS of whole restorations of both
- * published configurations, untiled and tiled; the estimate was 1.1–1.5× the measurement
- * ({@code usrnet bench memory} prints both; README, "Speed"). It assumes the process settings of
- * {@code usrnet restore --max-memory}: glibc returns large blocks to the system when they are freed
- * ({@code MALLOC_MMAP_THRESHOLD_=1048576}; the launcher's default speed settings keep freed tensors
- * in the process, where they fragment and the peak grows over repeated passes), and the Java heap
- * is kept close to what is live ({@code -Xms16m -XX:GCTimeRatio=1 -XX:MinHeapFreeRatio=10
- * -XX:MaxHeapFreeRatio=20}; with the JVM's defaults G1 commits two to three times the live arrays,
- * differently from run to run). It is an estimate: keep some headroom.
+ * the JVM's default G1 heap) against the measured peak RSS of whole restorations of both published
+ * configurations, untiled and tiled, over 4 iterations (the peak grows over the first passes and
+ * then settles), with the {@code usrnet} launcher's allocator settings and with a plain {@code java}
+ * process's (a Java application's); the estimate was 1.0–1.6× the measurement ({@code usrnet bench
+ * memory} prints both; README, "Memory budget"). No process setting is assumed beyond what the
+ * library applies itself. It is an estimate: keep some headroom.
  *
  * <p>Immutable and thread-safe.
  */
@@ -50,10 +52,24 @@ public final class MemoryModel {
      */
     public static final int WEIGHT_COPIES = 5;
     /**
-     * Committed (and touched) heap per live byte of the images' arrays with the heap settings of
-     * {@code usrnet restore --max-memory} (measured 1.2×; with the JVM's defaults G1 commits 2–3×).
+     * Committed (and touched) heap per live byte of the images' arrays, the JVM's default G1 settings
+     * (the peak heap used was 0.8–0.9× the live bytes counted here, the set-up's transient arrays
+     * being collected before the prior's peak; the factor covers what G1 commits beyond that).
      */
     public static final double HEAP_FACTOR = 1.3;
+
+    /**
+     * Native memory held per byte of the prior's live tensors ({@link ResUNetConfig#inferenceBytes}),
+     * freed tensors being kept for reuse: measured 1.5× (tiny, 1024² whole) to 2.9× (tiny, 2048² in
+     * tiles of 480–1064).
+     */
+    public static final double NATIVE_FACTOR = 3.0;
+
+    /**
+     * The size of the prior's widest activation up to which {@link #chooseTile} grows a tile: 60 MiB,
+     * below glibc's 64 MiB per-thread heaps with room for the padding to multiples of 8.
+     */
+    public static final long FAST_TENSOR_BYTES = 60L << 20;
 
     /** Bytes of live arrays per restored (HR) pixel: x, z; the OTF; 3 scratch spectra; the tiling's weight sum. */
     private static final double BYTES_PER_HR_PIXEL = 2 * 3 * Float.BYTES + Double.BYTES + 3 * Double.BYTES
@@ -102,13 +118,32 @@ public final class MemoryModel {
     }
 
     /**
-     * One pass of the prior on a {@code height × width} tile of a larger image:
+     * The largest tile side that {@link #chooseTile} picks, even where more would fit: the side at
+     * which the prior's widest activation ({@code nc0} channels of float32) reaches
+     * {@value #FAST_TENSOR_BYTES} bytes (984 for the tiny model, 488 for the full one), a multiple
+     * of {@value Tiling#ALIGN}. Larger tiles and whole large images were slower per pixel, not faster
+     * (4 iterations, random weights: tiny model, 2048² output, whole image 30.6 s, tiles of 480–1064
+     * 17.6–18.7 s; full model, 1024², whole 54.5 s, 3×3 tiles of 400 47.8 s, but 6×6 of 240 152 s),
+     * and a Java application's threads get tensors above 64 MiB as fresh mappings from glibc, which
+     * page-fault on every pass (its per-thread arenas hold at most 64 MiB per block).
+     */
+    public int fastTile() {
+        double pixels = (double) FAST_TENSOR_BYTES / (Float.BYTES * prior.widths()[0]);
+        return Math.max(Tiling.MIN_TILE, (int) Math.sqrt(pixels) / Tiling.ALIGN * Tiling.ALIGN);
+    }
+
+    /**
+     * The prior on {@code height × width} tiles of a larger image: {@value #NATIVE_FACTOR} ×
      * {@link ResUNetConfig#inferenceBytes} plus the tile's input and output arrays on the Java heap
-     * (an untiled pass works on the restoration's own arrays: {@link ResUNetConfig#inferenceBytes}
-     * alone).
+     * (an untiled pass works on the restoration's own arrays: {@link #wholePriorBytes}).
      */
     public long priorBytes(int height, int width) {
-        return prior.inferenceBytes(height, width) + 2L * prior.imageChannels() * Float.BYTES * height * width;
+        return wholePriorBytes(height, width) + 2L * prior.imageChannels() * Float.BYTES * height * width;
+    }
+
+    /** The prior on a whole {@code height × width} image: {@value #NATIVE_FACTOR} × {@link ResUNetConfig#inferenceBytes}. */
+    public long wholePriorBytes(long height, long width) {
+        return (long) Math.ceil(NATIVE_FACTOR * prior.inferenceBytes(height, width));
     }
 
     /**
@@ -123,15 +158,17 @@ public final class MemoryModel {
         long h = (long) lrHeight * scale;
         long w = (long) lrWidth * scale;
         boolean tiled = tile != 0 && (h > tile || w > tile);
-        long prior = tiled ? priorBytes((int) Math.min(h, tile), (int) Math.min(w, tile))
-                : this.prior.inferenceBytes(h, w);
+        long prior = tiled ? priorBytes(Tiling.side((int) h, tile), Tiling.side((int) w, tile))
+                : wholePriorBytes(h, w);
         return runtimeBytes() + weightBytes() + imageBytes(lrHeight, lrWidth, scale) + prior;
     }
 
     /**
-     * The prior's tile size for a memory budget: 0 (the whole image) if its estimated peak fits,
-     * else the largest tile side (a multiple of {@value Tiling#ALIGN}, at least
-     * {@value Tiling#MIN_TILE}) whose estimated peak fits.
+     * The prior's tile size for a memory budget: 0 (the whole image) if its estimated peak fits and
+     * it is {@linkplain #fastTile() no larger than the fastest tiles}, else the largest tile side (a
+     * multiple of {@value Tiling#ALIGN}, at least {@value Tiling#MIN_TILE}, at most
+     * {@link #fastTile()}) whose estimated peak fits. Tiles are {@linkplain Tiling#side balanced}, so
+     * a larger tile side means fewer tiles and less overlap computed twice.
      *
      * @param lrHeight height of the image to restore (for {@link io.usrnet.data.Boundary#SMOOTH},
      *     the extended one)
@@ -147,11 +184,12 @@ public final class MemoryModel {
             throw new IllegalArgumentException("the memory budget must be positive, got " + budgetBytes + " bytes");
         }
         checkedPixels(lrHeight, lrWidth, scale);
-        if (peakBytes(lrHeight, lrWidth, scale, 0) <= budgetBytes) {
+        long side = Math.max((long) lrHeight, lrWidth) * scale;
+        if (side <= fastTile() && peakBytes(lrHeight, lrWidth, scale, 0) <= budgetBytes) {
             return 0;
         }
-        long side = Math.max((long) lrHeight, lrWidth) * scale;
-        for (long t = Math.min(side - 1, Integer.MAX_VALUE) / Tiling.ALIGN * Tiling.ALIGN; t >= Tiling.MIN_TILE;
+        for (long t = Math.min(Math.min(side - 1, fastTile()), Integer.MAX_VALUE) / Tiling.ALIGN * Tiling.ALIGN;
+                t >= Tiling.MIN_TILE;
                 t -= Tiling.ALIGN) {
             if (peakBytes(lrHeight, lrWidth, scale, (int) t) <= budgetBytes) {
                 return (int) t;

@@ -80,7 +80,9 @@ public final class RestoreOptions {
 
     /**
      * The memory budget of the whole process in bytes from which the tile size is chosen
-     * ({@link MemoryModel#chooseTile}), or 0 for none (the default).
+     * ({@link MemoryModel#chooseTile}: the largest tiles whose estimate fits, up to the fastest
+     * size), or 0 for none (the default). It needs no JVM or environment setting: the model counts
+     * the native memory as the library configures the engine's allocator itself.
      */
     public long maxMemoryBytes() {
         return maxMemoryBytes;

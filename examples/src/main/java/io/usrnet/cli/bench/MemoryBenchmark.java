@@ -10,14 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Calibration table of the memory model: runs {@link TileBenchmark} ({@value #ITERATIONS}
  * iterations, random weights) in a fresh JVM per case — the peak RSS of a process only grows — and
  * prints the measured peak RSS next to {@link io.usrnet.core.MemoryModel}'s estimate. The children
- * run with the allocator and heap settings of {@code usrnet restore --max-memory}
- * ({@link #BOUNDED_MALLOC}, {@link #BOUNDED_HEAP}), for which the model is made.
+ * inherit this process's environment and JVM options: run through {@code ./usrnet}, the launcher's
+ * allocator settings; with them removed ({@code env -u MALLOC_ARENA_MAX -u MALLOC_MMAP_MAX_
+ * -u MALLOC_TRIM_THRESHOLD_}), what a Java application gets (the library's own allocator setting,
+ * see the prior module's {@code NativeAllocator}). The model must hold for both.
  *
  * <pre>
  *   ./usrnet bench memory [MODEL:SIZE:TILE|BUDGET ...]      e.g. tiny:2048:512 full:1024:1g
@@ -26,17 +27,11 @@ import java.util.Map;
  * Without arguments it runs a grid of both configurations, whole and tiled (a few minutes).
  */
 public final class MemoryBenchmark {
-    /** Iterations of each restoration (the peak is reached in the first; the second shows any growth). */
-    static final int ITERATIONS = 2;
     /**
-     * glibc settings of the launcher under a memory budget: one arena, blocks of 1 MiB and more
-     * mmapped and returned when freed (no fragmentation growth over repeated passes).
+     * Iterations of each restoration: freed tensors are kept for reuse, and the peak grows over the
+     * first passes (fragmentation) before it settles, by the third in the measurements.
      */
-    static final Map<String, String> BOUNDED_MALLOC =
-            Map.of("MALLOC_ARENA_MAX", "1", "MALLOC_MMAP_THRESHOLD_", "1048576");
-    /** JVM options of the launcher under a memory budget: a small heap kept close to what is live. */
-    static final List<String> BOUNDED_HEAP =
-            List.of("-Xms16m", "-XX:GCTimeRatio=1", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20");
+    static final int ITERATIONS = 4;
 
     private static final String[] DEFAULT_CASES = {
         "tiny:512:0", "tiny:1024:0", "tiny:2048:0", "tiny:2048:256", "tiny:2048:512",
@@ -56,7 +51,8 @@ public final class MemoryBenchmark {
     public static void main(String[] args) throws IOException, InterruptedException {
         String[] cases = args.length == 0 ? DEFAULT_CASES : args;
         System.out.printf(Locale.ROOT, "memory model vs measured peak RSS (one process per case, %d iterations, "
-                + "scale 4, random weights, %s, %s)%n", ITERATIONS, BOUNDED_MALLOC, String.join(" ", BOUNDED_HEAP));
+                + "scale 4, random weights, MALLOC_ARENA_MAX=%s MALLOC_MMAP_MAX_=%s)%n", ITERATIONS,
+                System.getenv("MALLOC_ARENA_MAX"), System.getenv("MALLOC_MMAP_MAX_"));
         System.out.printf(Locale.ROOT, "%-5s %-6s %-7s %-6s %11s %11s %9s %12s %9s%n", "model", "HR", "asked",
                 "tile", "measured", "estimated", "est/meas", "heap (max)", "time (s)");
         for (String c : cases) {
@@ -82,15 +78,11 @@ public final class MemoryBenchmark {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(BOUNDED_HEAP);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("io.usrnet.cli.UsrnetCli");
         cmd.addAll(List.of("bench", "large", size, tile, Integer.toString(ITERATIONS), model));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-        builder.environment().remove("MALLOC_MMAP_MAX_");
-        builder.environment().remove("MALLOC_TRIM_THRESHOLD_");
-        builder.environment().putAll(BOUNDED_MALLOC);
         Process process = builder.start();
         StringBuilder output = new StringBuilder();
         String[] result = null;

@@ -11,6 +11,7 @@ import io.usrnet.data.Degradation;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.Kernels;
+import io.usrnet.prior.Tiling;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -59,10 +60,6 @@ public final class TileBenchmark {
             builder.tileSize(Integer.parseInt(args[1]));
         }
         RestoreOptions options = builder.build();
-        if (System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
-            System.out.println("note: not run with the allocator and heap settings of restore --max-memory, which "
-                    + "the memory model assumes (see ./usrnet; bench memory uses them)");
-        }
         try (Restorer restorer = Restorer.builder().weights(weights).build()) {
             Degradation d = Degradation.of(k, 4, 2.55);
             int tile = restorer.tileSize(lrSize, lrSize, d, options);
@@ -70,18 +67,18 @@ public final class TileBenchmark {
             Image hr = restorer.restore(lr, d, options);
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%s %d² -> %d², tile %s%s, %s iterations: %.1f s%n",
-                    tiny ? "tiny" : "full", lrSize, hr.width(), tile == 0 ? "none" : tile,
+                    tiny ? "tiny" : "full", lrSize, hr.width(), tile == 0 ? "none" : Tiling.count(hr.width(), tile) + "² of " + Tiling.side(hr.width(), tile),
                     budget ? " (chosen for " + formatBytes(options.maxMemoryBytes()) + ")" : "",
                     iterations == 0 ? "all" : iterations, seconds);
             MemoryModel model = restorer.memoryModel();
-            int side = tile == 0 ? hr.width() : Math.min(tile, hr.width());
+            int side = tile == 0 ? hr.width() : Tiling.side(hr.width(), tile);
             long estimate = model.peakBytes(lrSize, lrSize, 4, tile);
             long measured = ProcessStats.peakRssBytes();
             long heap = ProcessStats.peakHeapUsedBytes();
             System.out.printf(Locale.ROOT, "peak RSS %s measured, %s estimated (runtime %s + weights %s + images %s"
                     + " + prior %s); heap used at most %s%n", formatBytes(measured), formatBytes(estimate),
                     formatBytes(model.runtimeBytes()), formatBytes(model.weightBytes()),
-                    formatBytes(model.imageBytes(lrSize, lrSize, 4)), formatBytes(model.priorBytes(side, side)),
+                    formatBytes(model.imageBytes(lrSize, lrSize, 4)), formatBytes(tile == 0 ? model.wholePriorBytes(side, side) : model.priorBytes(side, side)),
                     formatBytes(heap));
             System.out.printf(Locale.ROOT, "%s %d %d %d %d %.3f%n", RESULT, tile, measured, estimate, heap, seconds);
         }

@@ -49,6 +49,7 @@ public final class DjlRuntime {
         }
         quietMissingSlf4jProvider();
         skipCudaProbe();
+        NativeAllocator.keepFreedMemory();
     }
 
     private DjlRuntime() {

@@ -74,6 +74,37 @@ public final class ImageFiles {
         return data;
     }
 
+    /**
+     * The size of an image file (of its first page) from its header alone, without decoding it:
+     * for planning memory before a batch is read. Formats the Java runtime reads (PNG, JPEG, BMP,
+     * GIF, TIFF) are probed; for others ({@code .npy}) and files whose header cannot be read, null
+     * (unknown; {@link #read} reports what is wrong).
+     *
+     * @return {@code {height, width}}, or null if unknown
+     */
+    public static int[] headerSize(Path file) {
+        try {
+            ImageFormat format = ImageFormat.forPath(file);
+            Iterator<ImageReader> readers = format == ImageFormat.NPY ? null
+                    : ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
+            if (readers == null || !readers.hasNext()) {
+                return null;
+            }
+            ImageReader reader = readers.next();
+            try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+                if (in == null) {
+                    return null;
+                }
+                reader.setInput(in, true, true);
+                return new int[] {reader.getHeight(0), reader.getWidth(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Reads an image file and returns its colour channels only (any alpha is dropped). */
     public static Image readImage(Path file) throws IOException {
         return read(file).color();
