@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * the JVM's default G1 heap) against the measured peak RSS of whole restorations of both published
  * configurations, untiled and tiled, over 4 iterations (the peak grows over the first passes and
  * then settles), with the {@code usrnet} launcher's allocator settings and with a plain {@code java}
- * process's (a Java application's); the estimate was 1.0–1.6× the measurement ({@code usrnet bench
+ * process's (a Java application's); the estimate was 1.07–1.45× the measurement ({@code usrnet bench
  * memory} prints both; README, "Memory budget"). No process setting is assumed beyond what the
  * library applies itself. It is an estimate: keep some headroom.
  *
@@ -60,8 +60,8 @@ public final class MemoryModel {
 
     /**
      * Native memory held per byte of the prior's live tensors ({@link ResUNetConfig#inferenceBytes}),
-     * freed tensors being kept for reuse: measured 1.5× (tiny, 1024² whole) to 2.9× (tiny, 2048² in
-     * tiles of 480–1064).
+     * freed tensors being kept for reuse: fitted 1.5× (tiny, 1024² whole) to 2.9× (tiny, 2048² in
+     * tiles) on single runs, whose peaks vary from run to run by up to 40 %.
      */
     public static final double NATIVE_FACTOR = 3.0;
 
@@ -122,8 +122,8 @@ public final class MemoryModel {
      * which the prior's widest activation ({@code nc0} channels of float32) reaches
      * {@value #FAST_TENSOR_BYTES} bytes (984 for the tiny model, 488 for the full one), a multiple
      * of {@value Tiling#ALIGN}. Larger tiles and whole large images were slower per pixel, not faster
-     * (4 iterations, random weights: tiny model, 2048² output, whole image 30.6 s, tiles of 480–1064
-     * 17.6–18.7 s; full model, 1024², whole 54.5 s, 3×3 tiles of 400 47.8 s, but 6×6 of 240 152 s),
+     * (4 iterations, random weights: tiny model, 2048² output, whole image 22.3 s, tiles of 464–1056
+     * 14.5–16.2 s; full model, 1024², whole 39.7 s, 3×3 tiles of 384 41.8 s, 5×5 of 256 50.4 s),
      * and a Java application's threads get tensors above 64 MiB as fresh mappings from glibc, which
      * page-fault on every pass (its per-thread arenas hold at most 64 MiB per block).
      */
