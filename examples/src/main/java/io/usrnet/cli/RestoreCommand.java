@@ -8,12 +8,14 @@ import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.PixelSize;
 import io.usrnet.core.io.ImageFormat;
 import io.usrnet.core.io.TiffStack;
+import io.usrnet.data.Boundary;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.NoiseEstimate;
 import io.usrnet.data.NoiseEstimator;
+import io.usrnet.data.PeriodicExtension;
 import io.usrnet.prior.Tiling;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -233,6 +235,12 @@ final class RestoreCommand implements Callable<Integer> {
         return reserve;
     }
 
+    /** The side the prior runs on for an LR side: s·n, or the extended size with the smooth boundary. */
+    private static int restoredSide(int lrSide, Degradation d) {
+        int s = d.scale();
+        return d.boundary() == Boundary.SMOOTH ? (PeriodicExtension.paddedHr(lrSide, s) + s - 1) / s * s : s * lrSide;
+    }
+
     /** A restored image on its way to its file. */
     private record Restored(Image hr, Image alpha, ImageData lr, int scale, long startNanos) {
     }
@@ -287,8 +295,8 @@ final class RestoreCommand implements Callable<Integer> {
         if (!quiet) {
             if (budget != 0) {
                 int t = restorer.tileSize(lr.color().height(), lr.color().width(), d, options.build());
-                int h = d.scale() * lr.color().height();
-                int w = d.scale() * lr.color().width();
+                int h = restoredSide(lr.color().height(), d);
+                int w = restoredSide(lr.color().width(), d);
                 err.printf(Locale.ROOT, "%s: prior on %s (chosen for --max-memory %s)%n", label, t == 0
                         ? "the whole image" : Tiling.count(h, t) + "×" + Tiling.count(w, t) + " tiles of "
                         + Tiling.side(h, t) + "×" + Tiling.side(w, t), MemoryModel.formatBytes(memoryBudget()));
