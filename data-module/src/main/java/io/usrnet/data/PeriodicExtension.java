@@ -52,6 +52,16 @@ public final class PeriodicExtension {
     }
 
     /**
+     * The side of {@link #extendLr}'s result for an LR side of {@code n} pixels at scale {@code s}:
+     * ⌈{@link #paddedHr}(n, s)/s⌉ (what a restoration with the smooth boundary works on).
+     *
+     * @throws IllegalArgumentException if n or s is below 1, or the padded size is too large
+     */
+    public static int extendedLr(int n, int s) {
+        return (paddedHr(n, s) + s - 1) / s;
+    }
+
+    /**
      * Extends a low-resolution image the way the reference prepares real images (PROTOCOL.md §3.4):
      * nearest-neighbour upsampling by s, smooth periodic extension to Hp×Wp
      * ({@link #paddedHr}), then every s-th pixel (offset 0). The result is ⌈Hp/s⌉×⌈Wp/s⌉ with

@@ -229,16 +229,16 @@ final class RestoreCommand implements Callable<Integer> {
             }
         }
         if (!quiet) {
-            err.println("--max-memory: reading and writing overlapped with the restores (" + MemoryModel.formatBytes(reserve)
+            err.println("--max-memory: reading and writing overlapped with the restores ("
+                    + MemoryModel.formatBytes(reserve)
                     + " of the budget kept for the images in flight)");
         }
         return reserve;
     }
 
-    /** The side the prior runs on for an LR side: s·n, or the extended size with the smooth boundary. */
+    /** The side the prior runs on for an LR side: s·n, or s times the extended side with the smooth boundary. */
     private static int restoredSide(int lrSide, Degradation d) {
-        int s = d.scale();
-        return d.boundary() == Boundary.SMOOTH ? (PeriodicExtension.paddedHr(lrSide, s) + s - 1) / s * s : s * lrSide;
+        return d.scale() * (d.boundary() == Boundary.SMOOTH ? PeriodicExtension.extendedLr(lrSide, d.scale()) : lrSide);
     }
 
     /** A restored image on its way to its file. */

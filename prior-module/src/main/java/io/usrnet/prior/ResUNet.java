@@ -362,10 +362,11 @@ public final class ResUNet implements AutoCloseable {
         Map<Long, float[][]> buffers = new HashMap<>();
         int tileHeight = Tiling.side(height, tile);
         int tileWidth = Tiling.side(width, tile);
+        int[] columns = Tiling.origins(width, tile);
         for (int y0 : Tiling.origins(height, tile)) {
             int y1 = Math.min(height, y0 + tileHeight);
             float[] wy = Tiling.weights(y0, y1, height, overlap);
-            for (int x0 : Tiling.origins(width, tile)) {
+            for (int x0 : columns) {
                 int x1 = Math.min(width, x0 + tileWidth);
                 float[] wx = Tiling.weights(x0, x1, width, overlap);
                 int th = y1 - y0;

@@ -1,8 +1,5 @@
 package io.usrnet.prior;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * How {@link ResUNet#denoiseTiled} cuts an image into overlapping tiles and blends them back.
  *
@@ -105,7 +102,8 @@ public final class Tiling {
         }
         int v = overlap(tile);
         for (int n = (length - v + (tile - v) - 1) / (tile - v); ; n++) {
-            int first = (int) (((long) length + (long) (n - 1) * v + (long) n * ALIGN - 1) / ((long) n * ALIGN)) * ALIGN;
+            long perTile = (long) n * ALIGN; // the exact side, rounded up to the grid
+            int first = (int) (((long) length + (long) (n - 1) * v + perTile - 1) / perTile) * ALIGN;
             for (int t = first; t <= tile; t += ALIGN) {
                 int[] o = place(length, n, t);
                 boolean ok = true;

@@ -141,7 +141,10 @@ public final class MemoryModel {
         return wholePriorBytes(height, width) + 2L * prior.imageChannels() * Float.BYTES * height * width;
     }
 
-    /** The prior on a whole {@code height × width} image: {@value #NATIVE_FACTOR} × {@link ResUNetConfig#inferenceBytes}. */
+    /**
+     * The prior on a whole {@code height × width} image: {@value #NATIVE_FACTOR} ×
+     * {@link ResUNetConfig#inferenceBytes}.
+     */
     public long wholePriorBytes(long height, long width) {
         return (long) Math.ceil(NATIVE_FACTOR * prior.inferenceBytes(height, width));
     }
@@ -155,12 +158,24 @@ public final class MemoryModel {
     public long peakBytes(int lrHeight, int lrWidth, int scale, int tile) {
         Tiling.requireTileSize(tile);
         checkedPixels(lrHeight, lrWidth, scale);
+        return runtimeBytes() + weightBytes() + imageBytes(lrHeight, lrWidth, scale)
+                + priorPartBytes(lrHeight, lrWidth, scale, tile);
+    }
+
+    /**
+     * The prior's part of {@link #peakBytes}: {@link #priorBytes} on the {@linkplain Tiling#side
+     * balanced tiles} of at most {@code tile} (0 = the whole image), or {@link #wholePriorBytes}
+     * when one tile covers the image.
+     *
+     * @throws IllegalArgumentException for sizes below 1 or an invalid tile size
+     */
+    public long priorPartBytes(int lrHeight, int lrWidth, int scale, int tile) {
+        Tiling.requireTileSize(tile);
+        checkedPixels(lrHeight, lrWidth, scale);
         long h = (long) lrHeight * scale;
         long w = (long) lrWidth * scale;
         boolean tiled = tile != 0 && (h > tile || w > tile);
-        long prior = tiled ? priorBytes(Tiling.side((int) h, tile), Tiling.side((int) w, tile))
-                : wholePriorBytes(h, w);
-        return runtimeBytes() + weightBytes() + imageBytes(lrHeight, lrWidth, scale) + prior;
+        return tiled ? priorBytes(Tiling.side((int) h, tile), Tiling.side((int) w, tile)) : wholePriorBytes(h, w);
     }
 
     /**
@@ -199,16 +214,15 @@ public final class MemoryModel {
         long w = (long) lrWidth * scale;
         boolean tiles = side > Tiling.MIN_TILE;
         int smallest = tiles ? Tiling.MIN_TILE : 0;
-        int th = (int) Math.min(h, tiles ? Tiling.MIN_TILE : h);
-        int tw = (int) Math.min(w, tiles ? Tiling.MIN_TILE : w);
         throw new IllegalArgumentException(String.format(Locale.ROOT,
                 "a memory budget of %s is too small to restore %d×%d at scale %d (%d×%d out) with the %s prior: "
                         + "even %s needs an estimated %s (runtime %s, weights %s, O(H·W) image arrays %s, prior %s)",
                 formatBytes(budgetBytes), lrHeight, lrWidth, scale, h, w, widths(),
-                tiles ? "the smallest tile (" + th + "×" + tw + ")" : "the whole image",
+                tiles ? "the smallest tile (" + Tiling.side((int) h, smallest) + "×" + Tiling.side((int) w, smallest)
+                        + ")" : "the whole image",
                 formatBytes(peakBytes(lrHeight, lrWidth, scale, smallest)), formatBytes(runtimeBytes()),
                 formatBytes(weightBytes()), formatBytes(imageBytes(lrHeight, lrWidth, scale)),
-                formatBytes(priorBytes(th, tw))));
+                formatBytes(priorPartBytes(lrHeight, lrWidth, scale, smallest))));
     }
 
     /**

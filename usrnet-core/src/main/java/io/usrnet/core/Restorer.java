@@ -101,8 +101,8 @@ public final class Restorer implements AutoCloseable {
         }
         int scale = degradation.scale();
         if (degradation.boundary() == Boundary.SMOOTH) {
-            lrHeight = ceilDiv(PeriodicExtension.paddedHr(lrHeight, scale), scale);
-            lrWidth = ceilDiv(PeriodicExtension.paddedHr(lrWidth, scale), scale);
+            lrHeight = PeriodicExtension.extendedLr(lrHeight, scale);
+            lrWidth = PeriodicExtension.extendedLr(lrWidth, scale);
         }
         return memory.chooseTile(lrHeight, lrWidth, scale, options.maxMemoryBytes());
     }
@@ -282,10 +282,6 @@ public final class Restorer implements AutoCloseable {
     @Override
     public String toString() {
         return "Restorer[" + config + "]";
-    }
-
-    private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
     }
 
     /**

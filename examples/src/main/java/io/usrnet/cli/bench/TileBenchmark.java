@@ -67,18 +67,19 @@ public final class TileBenchmark {
             Image hr = restorer.restore(lr, d, options);
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%s %d² -> %d², tile %s%s, %s iterations: %.1f s%n",
-                    tiny ? "tiny" : "full", lrSize, hr.width(), tile == 0 ? "none" : Tiling.count(hr.width(), tile) + "² of " + Tiling.side(hr.width(), tile),
+                    tiny ? "tiny" : "full", lrSize, hr.width(), tile == 0 ? "none"
+                            : Tiling.count(hr.width(), tile) + "² of " + Tiling.side(hr.width(), tile),
                     budget ? " (chosen for " + formatBytes(options.maxMemoryBytes()) + ")" : "",
                     iterations == 0 ? "all" : iterations, seconds);
             MemoryModel model = restorer.memoryModel();
-            int side = tile == 0 ? hr.width() : Tiling.side(hr.width(), tile);
             long estimate = model.peakBytes(lrSize, lrSize, 4, tile);
             long measured = ProcessStats.peakRssBytes();
             long heap = ProcessStats.peakHeapUsedBytes();
             System.out.printf(Locale.ROOT, "peak RSS %s measured, %s estimated (runtime %s + weights %s + images %s"
                     + " + prior %s); heap used at most %s%n", formatBytes(measured), formatBytes(estimate),
                     formatBytes(model.runtimeBytes()), formatBytes(model.weightBytes()),
-                    formatBytes(model.imageBytes(lrSize, lrSize, 4)), formatBytes(tile == 0 ? model.wholePriorBytes(side, side) : model.priorBytes(side, side)),
+                    formatBytes(model.imageBytes(lrSize, lrSize, 4)),
+                    formatBytes(model.priorPartBytes(lrSize, lrSize, 4, tile)),
                     formatBytes(heap));
             System.out.printf(Locale.ROOT, "%s %d %d %d %d %.3f%n", RESULT, tile, measured, estimate, heap, seconds);
         }

@@ -11,15 +11,16 @@ import java.util.Map;
  *
  * <p>glibc serves every block above its mmap threshold (dynamic, at most 32 MiB) with a fresh
  * {@code mmap} and unmaps it when freed; the ResUNet allocates each activation anew, so every pass
- * touched every page of its activations for the first time again: measured on the 2-core machine,
- * 2048² restored in 736² tiles, 22 s per iteration instead of 3.6 s. At the first engine start this
+ * touched every page of its activations for the first time again: measured on the 2-core machine in
+ * a plain {@code java} process, 2048² restored in 3×3 tiles, 22 s per iteration without these
+ * settings, 4.4 s with them. At the first engine start this
  * class calls {@code mallopt(M_MMAP_MAX, 0)} (no mmapped blocks: large blocks come from the heap and
  * are reused after they are freed) and {@code mallopt(M_TRIM_THRESHOLD, 2^31−1)} (the top of the
  * heap is not given back while less than 2 GiB of it is free) — the settings the {@code usrnet}
  * launcher used to pass as environment variables, now applied by the library itself, so that a Java
  * application, an ImageJ plugin or a Spark executor gets the same speed. The cost: memory freed by
- * the engine stays in the process for reuse (its peak, not more, as {@link io.usrnet.prior.ResUNetConfig}'s
- * memory figures and usrnet-core's memory model account for).
+ * the engine stays in the process for reuse (its peak, and the fragmentation of reuse, which
+ * usrnet-core's memory model counts).
  *
  * <p>Process-wide and applied once. Skipped where an application chose itself: when any of
  * {@code MALLOC_MMAP_MAX_}, {@code MALLOC_MMAP_THRESHOLD_}, {@code MALLOC_TRIM_THRESHOLD_} or
