@@ -7,12 +7,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -77,54 +80,208 @@ public final class NpyArray {
     private final DType dtype;
     private final ByteBuffer data; // read-only, byte order set to the file's
 
-    private NpyArray(int[] shape, DType dtype, ByteBuffer data) {
+    /** An array over {@code raw}, its elements in C order and in {@code order}. */
+    private NpyArray(int[] shape, DType dtype, byte[] raw, ByteOrder order) {
         this.shape = shape;
         this.dtype = dtype;
-        this.data = data;
+        this.data = ByteBuffer.wrap(raw).order(order).asReadOnlyBuffer().order(order);
+    }
+
+    /**
+     * What the header of a {@code .npy} file says, checked against the file's size: enough to read
+     * any part of the data without reading the rest.
+     *
+     * @param shape        the array's dimensions (a copy is kept and handed out)
+     * @param dtype        the element type
+     * @param order        the byte order of the elements
+     * @param fortranOrder true if the elements are stored first index fastest (Fortran order),
+     *                     false for C order (last index fastest)
+     * @param dataOffset   where the elements start in the file, in bytes
+     */
+    public record Header(int[] shape, DType dtype, ByteOrder order, boolean fortranOrder, long dataOffset) {
+        /** Keeps a copy of {@code shape}. */
+        public Header {
+            shape = shape.clone();
+        }
+
+        /** The array's dimensions (a copy). */
+        @Override
+        public int[] shape() {
+            return shape.clone();
+        }
+
+        /** Number of elements: the product of the dimensions. */
+        public long elementCount() {
+            long n = 1;
+            for (int v : shape) {
+                n *= v;
+            }
+            return n;
+        }
+
+        /**
+         * Checks that the array is one {@link #toImage()} converts: H×W or H×W×C, of a float, bool,
+         * uint8 or uint16 type.
+         *
+         * @throws IllegalArgumentException with the message {@link #toImage()} gives otherwise
+         */
+        public void requireImage() {
+            NpyArray.requireImage(shape, dtype);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Header h && Arrays.equals(shape, h.shape) && dtype == h.dtype && order.equals(h.order)
+                    && fortranOrder == h.fortranOrder && dataOffset == h.dataOffset;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(shape), dtype, order, fortranOrder, dataOffset);
+        }
+
+        @Override
+        public String toString() {
+            return "Header[shape=" + Arrays.toString(shape) + ", dtype=" + dtype + ", order=" + order
+                    + ", fortranOrder=" + fortranOrder + ", dataOffset=" + dataOffset + "]";
+        }
     }
 
     /** Reads a {@code .npy} file. */
     public static NpyArray read(Path file) throws IOException {
-        long fileSize;
-        try {
-            fileSize = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "file not found");
-        }
+        long fileSize = fileSize(file);
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(10);
-            if (head.length < 10 || !Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) {
-                throw new InvalidFileException(file, "not a .npy file (bad magic bytes)");
+            Header header = readHeader(file, in, fileSize);
+            long bytes = header.elementCount() * header.dtype().bytes();
+            if (bytes > Integer.MAX_VALUE - 8) {
+                throw new InvalidFileException(file, "array too large (" + bytes + " bytes)");
             }
-            int major = head[6] & 0xff;
-            long headerLen;
-            int prefix;
-            if (major == 1) {
-                headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8;
-                prefix = 10;
-            } else if (major == 2 || major == 3) {
-                byte[] more = in.readNBytes(2);
-                if (more.length < 2) {
-                    throw new InvalidFileException(file, "truncated .npy header");
-                }
-                headerLen = (head[8] & 0xffL) | (head[9] & 0xffL) << 8 | (more[0] & 0xffL) << 16
-                        | (more[1] & 0xffL) << 24;
-                prefix = 12;
-            } else {
-                throw new InvalidFileException(file, "unsupported .npy format version " + major);
+            byte[] raw = in.readNBytes((int) bytes);
+            if (raw.length != bytes) {
+                throw new InvalidFileException(file, "truncated .npy data");
             }
-            if (headerLen > MAX_HEADER || prefix + headerLen > fileSize) {
-                throw new InvalidFileException(file, "truncated or corrupt .npy header");
+            int[] shape = header.shape();
+            if (header.fortranOrder()) {
+                raw = fortranToC(raw, shape, header.dtype().bytes());
             }
-            byte[] headerBytes = in.readNBytes((int) headerLen);
-            String header = new String(headerBytes,
-                    major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            return parse(file, header, prefix + headerLen, fileSize, in);
+            return new NpyArray(shape, header.dtype(), raw, header.order());
         }
     }
 
-    private static NpyArray parse(Path file, String header, long dataStart, long fileSize, InputStream in)
-            throws IOException {
+    /**
+     * Reads the header of a {@code .npy} file alone, checked as {@link #read} checks it (the data
+     * must fit in the file).
+     *
+     * @throws NoSuchFileException  if the file does not exist ("file not found")
+     * @throws InvalidFileException if the header is corrupt, of an unsupported version or element
+     *                              type, or claims more data than the file holds
+     */
+    public static Header readHeader(Path file) throws IOException {
+        long fileSize = fileSize(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            return readHeader(file, in, fileSize);
+        }
+    }
+
+    /**
+     * Reads rows {@code y..y+height-1}, columns {@code x..x+width-1} of an array of at least two
+     * dimensions: the array {@code a[y:y+height, x:x+width, ...]} in NumPy's terms, of shape
+     * {@code {height, width, shape[2], ...}} and the file's element type, so {@link #toImage()} of it
+     * is the same part of the whole array's image. Of a C-order file only the bytes of those rows'
+     * segments are read; a Fortran-order file, whose rows are scattered, is read whole and cut.
+     *
+     * @throws NoSuchFileException      if the file does not exist ("file not found")
+     * @throws InvalidFileException     if the file is corrupt or truncated
+     * @throws IllegalArgumentException if the array has fewer than two dimensions, the region is
+     *                                  empty or not inside the array, or too large for one array
+     */
+    public static NpyArray readRegion(Path file, int y, int x, int height, int width) throws IOException {
+        Header header = readHeader(file);
+        int[] shape = header.shape;
+        if (shape.length < 2) {
+            throw new IllegalArgumentException(file + ": a region needs an array of at least 2 dimensions, got shape "
+                    + Arrays.toString(shape));
+        }
+        if (y < 0 || x < 0 || height < 1 || width < 1 || (long) y + height > shape[0]
+                || (long) x + width > shape[1]) {
+            throw new IllegalArgumentException(file + ": region of " + height + "×" + width + " at row " + y
+                    + ", column " + x + " is not inside the array of shape " + Arrays.toString(shape));
+        }
+        int elementBytes = header.dtype().bytes();
+        long pixelBytes = header.elementCount() / ((long) shape[0] * shape[1]) * elementBytes;
+        long segmentBytes = width * pixelBytes;
+        if (segmentBytes * height > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(file + ": region of " + height + "×" + width + " too large ("
+                    + segmentBytes * height + " bytes)");
+        }
+        int segment = (int) segmentBytes;
+        byte[] out = new byte[segment * height];
+        if (header.fortranOrder()) {
+            NpyArray whole = read(file);
+            for (int r = 0; r < height; r++) {
+                int from = (int) (((long) (y + r) * shape[1] + x) * pixelBytes);
+                whole.data.get(from, out, r * segment, segment);
+            }
+        } else {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (int r = 0; r < height; r++) {
+                    long from = header.dataOffset() + ((long) (y + r) * shape[1] + x) * pixelBytes;
+                    ByteBuffer target = ByteBuffer.wrap(out, r * segment, segment);
+                    while (target.hasRemaining()) {
+                        if (channel.read(target, from + target.position() - r * segment) < 0) {
+                            throw new InvalidFileException(file, "truncated .npy data");
+                        }
+                    }
+                }
+            }
+        }
+        int[] regionShape = shape.clone();
+        regionShape[0] = height;
+        regionShape[1] = width;
+        return new NpyArray(regionShape, header.dtype(), out, header.order());
+    }
+
+    private static long fileSize(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file.toString(), null, "file not found");
+        }
+    }
+
+    /** Reads and checks the header from the start of {@code in}, leaving it at the data. */
+    private static Header readHeader(Path file, InputStream in, long fileSize) throws IOException {
+        byte[] head = in.readNBytes(10);
+        if (head.length < 10 || !Arrays.equals(Arrays.copyOf(head, 6), MAGIC)) {
+            throw new InvalidFileException(file, "not a .npy file (bad magic bytes)");
+        }
+        int major = head[6] & 0xff;
+        long headerLen;
+        int prefix;
+        if (major == 1) {
+            headerLen = (head[8] & 0xff) | (head[9] & 0xff) << 8;
+            prefix = 10;
+        } else if (major == 2 || major == 3) {
+            byte[] more = in.readNBytes(2);
+            if (more.length < 2) {
+                throw new InvalidFileException(file, "truncated .npy header");
+            }
+            headerLen = (head[8] & 0xffL) | (head[9] & 0xffL) << 8 | (more[0] & 0xffL) << 16
+                    | (more[1] & 0xffL) << 24;
+            prefix = 12;
+        } else {
+            throw new InvalidFileException(file, "unsupported .npy format version " + major);
+        }
+        if (headerLen > MAX_HEADER || prefix + headerLen > fileSize) {
+            throw new InvalidFileException(file, "truncated or corrupt .npy header");
+        }
+        byte[] headerBytes = in.readNBytes((int) headerLen);
+        String header = new String(headerBytes,
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        return parse(file, header, prefix + headerLen, fileSize);
+    }
+
+    private static Header parse(Path file, String header, long dataStart, long fileSize) throws IOException {
         Matcher d = DESCR.matcher(header);
         Matcher f = FORTRAN.matcher(header);
         Matcher s = SHAPE.matcher(header);
@@ -170,17 +327,7 @@ public final class NpyArray {
             throw new InvalidFileException(file, "truncated .npy data: shape " + Arrays.toString(shape)
                     + " needs " + bytes + " bytes, the file has " + Math.max(0, fileSize - dataStart));
         }
-        if (bytes > Integer.MAX_VALUE - 8) {
-            throw new InvalidFileException(file, "array too large (" + bytes + " bytes)");
-        }
-        byte[] raw = in.readNBytes((int) bytes);
-        if (raw.length != bytes) {
-            throw new InvalidFileException(file, "truncated .npy data");
-        }
-        if (fortran) {
-            raw = fortranToC(raw, shape, dtype.bytes());
-        }
-        return new NpyArray(shape, dtype, ByteBuffer.wrap(raw).order(order).asReadOnlyBuffer().order(order));
+        return new Header(shape, dtype, order, fortran, dataStart);
     }
 
     /**
@@ -285,14 +432,7 @@ public final class NpyArray {
      *     integer type (no agreed range of samples: is 255 white, or 65535, or 1?)
      */
     public Image toImage() {
-        if (shape.length != 2 && shape.length != 3) {
-            throw new IllegalArgumentException("an image array must be H×W or H×W×C, got shape "
-                    + Arrays.toString(shape));
-        }
-        if (dtype.isInteger() && dtype != DType.UINT8 && dtype != DType.UINT16) {
-            throw new IllegalArgumentException("an image array of " + dtype.numpyName() + " has no agreed range "
-                    + "of samples; save it as float32 in [0, 1], uint8 or uint16");
-        }
+        requireImage(shape, dtype);
         int h = shape[0];
         int w = shape[1];
         int c = shape.length == 3 ? shape[2] : 1;
@@ -310,6 +450,17 @@ public final class NpyArray {
             }
         }
         return Image.wrap(c, h, w, planar);
+    }
+
+    private static void requireImage(int[] shape, DType dtype) {
+        if (shape.length != 2 && shape.length != 3) {
+            throw new IllegalArgumentException("an image array must be H×W or H×W×C, got shape "
+                    + Arrays.toString(shape));
+        }
+        if (dtype.isInteger() && dtype != DType.UINT8 && dtype != DType.UINT16) {
+            throw new IllegalArgumentException("an image array of " + dtype.numpyName() + " has no agreed range "
+                    + "of samples; save it as float32 in [0, 1], uint8 or uint16");
+        }
     }
 
     /**
@@ -348,8 +499,7 @@ public final class NpyArray {
 
     /**
      * A buffer for a version 1.0 file holding {@code count} elements of {@code dtype}, its header
-     * written (padded so that the data start at a multiple of 64 bytes, as NumPy does), positioned
-     * at the data.
+     * written, positioned at the data.
      */
     private static ByteBuffer withHeader(int[] shape, int count, DType dtype) {
         long expected = 1;
@@ -360,6 +510,16 @@ public final class NpyArray {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + expected
                     + " elements, got " + count);
         }
+        byte[] header = header(shape, dtype);
+        ByteBuffer buf = ByteBuffer.allocate(header.length + count * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        return buf.put(header);
+    }
+
+    /**
+     * The header of a version 1.0 file of a little-endian C-order array: magic, version, length and
+     * the dictionary, padded so that the data start at a multiple of 64 bytes, as NumPy does.
+     */
+    private static byte[] header(int[] shape, DType dtype) {
         StringBuilder dims = new StringBuilder();
         for (int v : shape) {
             dims.append(v).append(", ");
@@ -371,17 +531,35 @@ public final class NpyArray {
                 dtype.code, shape.length == 0 ? "" : dims.toString().trim());
         int total = 10 + dict.length() + 1;
         int pad = (64 - total % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
-        ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + count * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        buf.put(header.getBytes(StandardCharsets.ISO_8859_1));
-        return buf;
+        String text = dict + " ".repeat(pad) + "\n";
+        ByteBuffer buf = ByteBuffer.allocate(10 + text.length()).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) text.length());
+        return buf.put(text.getBytes(StandardCharsets.ISO_8859_1)).array();
     }
 
     private static void write(Path file, ByteBuffer buf) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             out.write(buf.array());
         }
+    }
+
+    /**
+     * The header {@link #writeImage} writes for an image of this size: float32, little-endian, C
+     * order, shape H×W for one channel and H×W×C otherwise. The H·W·C float32 samples, pixel by
+     * pixel and channel by channel within a pixel, follow it directly; for writing an image row by
+     * row without holding it.
+     *
+     * @throws IllegalArgumentException if a dimension is below 1
+     */
+    public static byte[] imageHeader(int height, int width, int channels) {
+        if (height < 1 || width < 1 || channels < 1) {
+            throw new IllegalArgumentException("image of " + channels + "×" + height + "×" + width);
+        }
+        return header(imageShape(height, width, channels), DType.FLOAT32);
+    }
+
+    private static int[] imageShape(int height, int width, int channels) {
+        return channels == 1 ? new int[] {height, width} : new int[] {height, width, channels};
     }
 
     /** Writes an image as an H×W×C float32 array (H×W for one channel), unclamped. */
@@ -397,7 +575,7 @@ public final class NpyArray {
                 hwc[p * c + ch] = planar[ch * plane + p];
             }
         }
-        writeFloat32(file, c == 1 ? new int[] {h, w} : new int[] {h, w, c}, hwc);
+        writeFloat32(file, imageShape(h, w, c), hwc);
     }
 
 }

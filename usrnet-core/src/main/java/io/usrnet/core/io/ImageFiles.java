@@ -3,7 +3,7 @@ package io.usrnet.core.io;
 import io.usrnet.data.Image;
 import io.usrnet.data.io.InvalidFileException;
 import io.usrnet.data.io.NpyArray;
-import java.awt.Transparency;
+import java.awt.Rectangle;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -11,9 +11,13 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.awt.image.WritableRaster;
+import java.awt.image.RenderedImage;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,8 +26,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.FileImageOutputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -37,12 +43,18 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * three; an alpha channel is kept aside in {@link ImageData#alpha()}. Writing integer formats
  * clamps to [0, 1] and rounds half to even like the reference ({@link SampleFormat#quantize}).
  *
+ * <p>Images larger than memory are read by region ({@link #readRegion}) and written row by row
+ * ({@link #write(Path, RowSource, SampleFormat, PixelSize)}).
+ *
  * <p>Writes are atomic ({@link AtomicFiles}): a failed write leaves no partial file and an
  * existing target untouched. Non-finite samples are rejected both when reading float files and
- * before writing any file.
+ * before writing any file (row by row, as the rows arrive, when writing from a {@link RowSource}).
  */
 public final class ImageFiles {
-    /** Largest pixel count accepted from a file header (the planar floats must fit in an array). */
+    /**
+     * Largest pixel count decoded at once, of a whole image or of a region ({@link #readRegion}):
+     * the planar floats must fit in an array.
+     */
     static final long MAX_PIXELS = (Integer.MAX_VALUE - 8) / 4;
 
     private ImageFiles() {
@@ -60,12 +72,44 @@ public final class ImageFiles {
      * @throws IOException              on other read errors
      */
     public static ImageData read(Path file) throws IOException {
+        return read(file, null);
+    }
+
+    /**
+     * Reads part of an image file: rows {@code y..y+height-1}, columns {@code x..x+width-1}. The
+     * result is exactly what {@link #read} followed by a crop of the colour and alpha gives (the
+     * same sample format and pixel size, the same floats bit for bit), without decoding or holding
+     * the whole image where the format allows: of a TIFF only the strips or tiles that intersect
+     * the region are decoded (layouts the library's TIFF reader does not decode go to the Java
+     * runtime's, as below); PNG and JPEG files are decoded by the Java runtime's readers from the
+     * file, told the region; of a C-order {@code .npy} array only the region's row segments
+     * are read, a Fortran-order one is read whole and cut. The pixel limit of {@link #read} applies
+     * to the region, so regions of an image too large to read whole can be read.
+     *
+     * @param y      the first row, 0 ≤ y
+     * @param x      the first column, 0 ≤ x
+     * @param height rows, at least 1, {@code y + height} at most the image's height
+     * @param width  columns, at least 1, {@code x + width} at most the image's width
+     * @return the region's colour channels, alpha if any, sample format and the file's pixel size
+     * @throws IllegalArgumentException if the region is empty or not inside the image (the message
+     *                                  names the file, the region and the image's size), or the
+     *                                  extension is not a supported one
+     * @throws NoSuchFileException      if the file does not exist ("file not found")
+     * @throws InvalidFileException     as {@link #read}, also for NaN or infinite samples in the region
+     * @throws IOException              on other read errors
+     */
+    public static ImageData readRegion(Path file, int y, int x, int height, int width) throws IOException {
+        return read(file, new Region(y, x, height, width));
+    }
+
+    /** Reads the whole image ({@code region} null) or a region of it: the one path of both. */
+    private static ImageData read(Path file, Region region) throws IOException {
         ImageFormat format = ImageFormat.forPath(file);
         requireReadableFile(file);
         ImageData data = switch (format) {
-            case NPY -> readNpy(file);
-            case TIFF -> readTiff(file);
-            default -> readWithImageIO(file, format);
+            case NPY -> readNpy(file, region);
+            case TIFF -> readTiff(file, region);
+            default -> readWithImageIO(file, format, region);
         };
         requireFinite(file, data.color(), "");
         if (data.hasAlpha()) {
@@ -75,9 +119,42 @@ public final class ImageFiles {
     }
 
     /**
+     * Rows {@code y..y+height-1} and columns {@code x..x+width-1} of an image, as
+     * {@link #readRegion} takes them.
+     */
+    record Region(int y, int x, int height, int width) {
+        /**
+         * Throws {@link RegionOutside} unless the region is non-empty and inside an image of
+         * {@code imageHeight}×{@code imageWidth} pixels.
+         */
+        void requireInside(Path file, int imageHeight, int imageWidth) {
+            if (y < 0 || x < 0 || height < 1 || width < 1 || (long) y + height > imageHeight
+                    || (long) x + width > imageWidth) {
+                throw new RegionOutside(file + ": region of height " + height + " and width " + width + " at row "
+                        + y + ", column " + x + " is not inside the image of height " + imageHeight + " and width "
+                        + imageWidth + " (rows and columns count from 0; height and width must be at least 1)");
+            }
+        }
+    }
+
+    /**
+     * A region that is not inside the image: thrown through the readers' handlers of runtime
+     * failures, which would otherwise report it as a damaged file.
+     */
+    static final class RegionOutside extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        RegionOutside(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * The size of an image file (of its first page) from its header alone, without decoding it:
-     * for planning memory before a batch is read. Formats the Java runtime reads (PNG, JPEG, BMP,
-     * GIF, TIFF) are probed; for others ({@code .npy}) and files whose header cannot be read, null
+     * for planning memory before a batch is read, or cutting an image into regions
+     * ({@link #readRegion}). Formats the Java runtime reads (PNG, JPEG, BMP, GIF, TIFF) are probed;
+     * of a {@code .npy} file the header's shape gives it ({@code shape[0]}, {@code shape[1]} of an
+     * H×W or H×W×C array). For files whose header cannot be read, or that hold no image, null
      * (unknown; {@link #read} reports what is wrong).
      *
      * @return {@code {height, width}}, or null if unknown
@@ -85,9 +162,12 @@ public final class ImageFiles {
     public static int[] headerSize(Path file) {
         try {
             ImageFormat format = ImageFormat.forPath(file);
-            Iterator<ImageReader> readers = format == ImageFormat.NPY ? null
-                    : ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
-            if (readers == null || !readers.hasNext()) {
+            if (format == ImageFormat.NPY) {
+                int[] shape = NpyArray.readHeader(file).shape();
+                return shape.length == 2 || shape.length == 3 ? new int[] {shape[0], shape[1]} : null;
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
+            if (!readers.hasNext()) {
                 return null;
             }
             ImageReader reader = readers.next();
@@ -181,22 +261,7 @@ public final class ImageFiles {
         Objects.requireNonNull(compression, "compression");
         ImageFormat format = ImageFormat.forWriting(file);
         Image color = data.color();
-        if (format == ImageFormat.NPY) {
-            if (data.hasAlpha()) {
-                throw new IllegalArgumentException(file + ": .npy files do not carry a separate alpha channel; "
-                        + "write the colour image alone or use .png/.tif");
-            }
-        } else {
-            if (color.channels() != 1 && color.channels() != 3) {
-                throw new IllegalArgumentException(file + ": " + format + " holds 1 (grey) or 3 (RGB) colour channels"
-                        + " plus an optional alpha, the image has " + color.channels()
-                        + " channels; use .npy for other channel counts");
-            }
-            if (!format.canWrite(data.format())) {
-                throw new IllegalArgumentException(file + ": " + format + " cannot store " + data.format()
-                        + " samples (it stores 8- or 16-bit integers); use .tif or .npy for float");
-            }
-        }
+        requireWritable(file, format, color.channels(), data.hasAlpha(), data.format());
         requireFiniteForWrite(file, color, "");
         if (data.hasAlpha()) {
             requireFiniteForWrite(file, data.alpha(), "alpha ");
@@ -209,9 +274,78 @@ public final class ImageFiles {
             AtomicFiles.write(file, tmp -> TiffWriter.write(tmp, data, compression));
             return;
         }
-        BufferedImage image = toBufferedImage(data);
+        BufferedImage image = new RowImage(RowSource.of(color, data.alpha()), data.format()).toBufferedImage();
         String name = format.name().toLowerCase(Locale.ROOT);
         AtomicFiles.write(file, tmp -> writeWithImageIO(tmp, image, name));
+    }
+
+    /**
+     * Writes an image supplied row by row, atomically, in the format named by the file's extension,
+     * as {@link #write(Path, ImageData)} writes it (Deflate-compressed TIFF; the same bytes for the
+     * same pixels), holding no more than about one row or one strip of it: for images larger than
+     * memory. Each row is asked for once, in increasing order, and checked as it arrives: a NaN or
+     * infinite sample fails the write (the temporary file is deleted, an existing target left as it
+     * was).
+     *
+     * <p>TIFF files are encoded strip by strip ({@link RowSource#row} is called for the rows of one
+     * strip, which is then compressed and written); PNG files row by row through the Java runtime's
+     * writer; {@code .npy} files get the header of {@link NpyArray#writeImage} (float32, H×W or
+     * H×W×C) and then the rows, pixel by pixel and channel by channel within a pixel.
+     *
+     * @param rows      the image: 1 or 3 colour channels and an optional alpha for PNG and TIFF, any
+     *                  number of channels and no alpha for {@code .npy}
+     * @param format    how the samples are stored: UINT8 or UINT16 for PNG, any for TIFF; ignored by
+     *                  {@code .npy} files, which always hold float32 samples unclamped
+     * @param pixelSize the pixel size to record, or {@code null}; recorded only by TIFF files
+     * @throws IllegalArgumentException if the extension is unsupported or read-only, the format
+     *                                  cannot hold the channel count, sample format or alpha, or a
+     *                                  sample is NaN or infinite (then no file is left)
+     * @throws NoSuchFileException      if the output directory does not exist
+     * @throws IOException              if writing fails or the source throws it; the target is then
+     *                                  unchanged
+     */
+    public static void write(Path file, RowSource rows, SampleFormat format, PixelSize pixelSize)
+            throws IOException {
+        Objects.requireNonNull(rows, "rows");
+        Objects.requireNonNull(format, "format");
+        ImageFormat fileFormat = ImageFormat.forWriting(file);
+        if (rows.height() < 1 || rows.width() < 1 || rows.channels() < 1) {
+            throw new IllegalArgumentException(file + ": cannot write an image of " + rows.channels() + " channels, "
+                    + rows.height() + " rows and " + rows.width() + " columns");
+        }
+        requireWritable(file, fileFormat, rows.channels(), rows.hasAlpha(), format);
+        RowSource checked = finiteRows(file, rows);
+        switch (fileFormat) {
+            case NPY -> AtomicFiles.write(file, tmp -> writeNpy(tmp, checked));
+            case TIFF -> AtomicFiles.write(file, tmp -> TiffWriter.write(tmp, checked, format, pixelSize,
+                    Compression.DEFLATE));
+            default -> AtomicFiles.write(file, tmp -> writeWithImageIO(tmp, new RowImage(checked, format),
+                    fileFormat.name().toLowerCase(Locale.ROOT)));
+        }
+    }
+
+    /**
+     * Checks that {@code format} can hold an image of these channels, alpha and sample format, with
+     * the messages every write gives.
+     */
+    private static void requireWritable(Path file, ImageFormat format, int channels, boolean hasAlpha,
+            SampleFormat sampleFormat) {
+        if (format == ImageFormat.NPY) {
+            if (hasAlpha) {
+                throw new IllegalArgumentException(file + ": .npy files do not carry a separate alpha channel; "
+                        + "write the colour image alone or use .png/.tif");
+            }
+            return;
+        }
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException(file + ": " + format + " holds 1 (grey) or 3 (RGB) colour channels"
+                    + " plus an optional alpha, the image has " + channels + " channels; use .npy for other channel"
+                    + " counts");
+        }
+        if (!format.canWrite(sampleFormat)) {
+            throw new IllegalArgumentException(file + ": " + format + " cannot store " + sampleFormat
+                    + " samples (it stores 8- or 16-bit integers); use .tif or .npy for float");
+        }
     }
 
     /**
@@ -229,8 +363,25 @@ public final class ImageFiles {
 
     // ---------------------------------------------------------------- reading
 
-    private static ImageData readNpy(Path file) throws IOException {
-        NpyArray array = NpyArray.read(file);
+    /**
+     * Reads a {@code .npy} image, or the region of it: only the region's part of the array is read
+     * ({@link NpyArray#readRegion}) after its header shows an image array.
+     */
+    private static ImageData readNpy(Path file, Region region) throws IOException {
+        NpyArray array;
+        if (region == null) {
+            array = NpyArray.read(file);
+        } else {
+            NpyArray.Header header = NpyArray.readHeader(file);
+            try {
+                header.requireImage();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidFileException(file, e.getMessage(), e);
+            }
+            int[] shape = header.shape();
+            region.requireInside(file, shape[0], shape[1]);
+            array = NpyArray.readRegion(file, region.y(), region.x(), region.height(), region.width());
+        }
         Image image;
         try {
             image = array.toImage();
@@ -246,40 +397,62 @@ public final class ImageFiles {
     }
 
     /**
-     * Reads a TIFF with {@link TiffReader}; layouts it does not decode (JPEG or CCITT compression,
-     * YCbCr, CMYK, …) go to the Java runtime's TIFF reader, after the stack check.
+     * Reads a TIFF, or the region of it, with {@link TiffReader}; layouts it does not decode (JPEG
+     * or CCITT compression, YCbCr, CMYK, …) go to the Java runtime's TIFF reader, after the stack
+     * check.
      */
-    private static ImageData readTiff(Path file) throws IOException {
+    private static ImageData readTiff(Path file, Region region) throws IOException {
         try {
-            return TiffReader.read(file);
+            return TiffReader.read(file, region);
         } catch (TiffReader.Unsupported e) {
-            return readWithImageIO(file, ImageFormat.TIFF);
+            return readWithImageIO(file, ImageFormat.TIFF, region);
+        } catch (RegionOutside e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new InvalidFileException(file, "not a valid TIFF file, or corrupt or truncated (" + describe(e) + ")",
                     e);
         }
     }
 
-    private static ImageData readWithImageIO(Path file, ImageFormat format) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+    /**
+     * Reads an image, or the region of it, with the Java runtime's reader for the format. A whole
+     * image is read from the file's bytes in memory, so that any failure of the decoder is a problem
+     * of the content; a region is read from the file itself (the point of a region is not to hold
+     * the file), the reader told the region ({@link ImageReadParam#setSourceRegion}).
+     */
+    private static ImageData readWithImageIO(Path file, ImageFormat format, Region region) throws IOException {
         String kind = format.name();
+        ImageInputStream in = region == null
+                ? new MemoryCacheImageInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))
+                : new FileImageInputStream(file.toFile());
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(kind.toLowerCase(Locale.ROOT));
         if (!readers.hasNext()) {
+            in.close();
             throw new IOException("no " + kind + " reader available in this Java runtime");
         }
         ImageReader reader = readers.next();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (in) {
             reader.setInput(in, true, true);
-            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-            if (pixels > MAX_PIXELS) {
-                throw new InvalidFileException(file, "image too large (" + reader.getWidth(0) + "×"
-                        + reader.getHeight(0) + " pixels)");
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            ImageReadParam param = null; // the reader's default: the whole image
+            if (region != null) {
+                region.requireInside(file, height, width);
+                param = reader.getDefaultReadParam();
+                param.setSourceRegion(new Rectangle(region.x(), region.y(), region.width(), region.height()));
+                width = region.width();
+                height = region.height();
             }
-            return fromBufferedImage(file, reader.read(0));
-        } catch (InvalidFileException e) {
+            if ((long) width * height > MAX_PIXELS) {
+                throw new InvalidFileException(file, (region == null ? "image" : "region") + " too large (" + width
+                        + "×" + height + " pixels)");
+            }
+            return fromBufferedImage(file, reader.read(0, param));
+        } catch (InvalidFileException | RegionOutside e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            // Everything was already in memory: any failure now is a problem of the content.
+            // The readers report damaged content and failures of the stream alike (IIOException),
+            // so both are reported as a problem of the file.
             throw new InvalidFileException(file, "not a valid " + kind + " file, or corrupt or truncated ("
                     + describe(e) + ")", e);
         } finally {
@@ -390,45 +563,39 @@ public final class ImageFiles {
 
     // ---------------------------------------------------------------- writing
 
-    private static BufferedImage toBufferedImage(ImageData data) {
-        Image color = data.color();
-        int colors = color.channels();
-        boolean hasAlpha = data.hasAlpha();
-        SampleFormat format = data.format();
-        int type = switch (format) {
-            case UINT8 -> DataBuffer.TYPE_BYTE;
-            case UINT16 -> DataBuffer.TYPE_USHORT;
-            case FLOAT32 -> DataBuffer.TYPE_FLOAT;
-        };
-        ColorSpace space = ColorSpace.getInstance(colors == 1 ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB);
-        ComponentColorModel cm = new ComponentColorModel(space, hasAlpha, false,
-                hasAlpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE, type);
-        int w = color.width();
-        int h = color.height();
-        int plane = w * h;
-        WritableRaster raster = cm.createCompatibleWritableRaster(w, h);
-        float[] samples = color.toArray();
-        float[] band = new float[plane];
-        int[] quantized = format.isInteger() ? new int[plane] : null;
-        for (int b = 0; b < colors + (hasAlpha ? 1 : 0); b++) {
-            if (b < colors) {
-                System.arraycopy(samples, b * plane, band, 0, plane);
-            } else {
-                data.alpha().copyTo(band);
-            }
-            if (quantized == null) {
-                raster.setSamples(0, 0, w, h, b, band);
-            } else {
-                for (int i = 0; i < plane; i++) {
-                    quantized[i] = format.quantize(band[i]);
+    /**
+     * Writes a {@code .npy} image row by row: the header {@link NpyArray#writeImage} writes, then
+     * each row's float32 samples, little-endian, pixel by pixel and channel by channel within a pixel.
+     */
+    private static void writeNpy(Path tmp, RowSource rows) throws IOException {
+        int w = rows.width();
+        int channels = rows.channels();
+        if ((long) w * channels * Float.BYTES > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(tmp + ": a row of " + w + " pixels of " + channels
+                    + " channels does not fit in one array");
+        }
+        float[] color = new float[channels * w];
+        ByteBuffer row = ByteBuffer.allocate(channels * w * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            out.write(NpyArray.imageHeader(rows.height(), w, channels));
+            for (int y = 0; y < rows.height(); y++) {
+                rows.row(y, color, null);
+                row.clear();
+                for (int x = 0; x < w; x++) {
+                    for (int c = 0; c < channels; c++) {
+                        row.putFloat(color[c * w + x]);
+                    }
                 }
-                raster.setSamples(0, 0, w, h, b, quantized);
+                out.write(row.array(), 0, row.position());
             }
         }
-        return new BufferedImage(cm, raster, false, null);
     }
 
-    private static void writeWithImageIO(Path tmp, BufferedImage image, String formatName) throws IOException {
+    /**
+     * Writes {@code image} with the Java runtime's writer for the format; a {@link RowImage} is
+     * encoded as the writer asks for its rows, and what its source throws is thrown as it was.
+     */
+    private static void writeWithImageIO(Path tmp, RenderedImage image, String formatName) throws IOException {
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(formatName);
         if (!writers.hasNext()) {
             throw new IOException("no " + formatName + " writer available in this Java runtime");
@@ -437,7 +604,11 @@ public final class ImageFiles {
         try (ImageOutputStream out = new FileImageOutputStream(tmp.toFile())) {
             writer.setOutput(out);
             writer.write(image);
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
+            RowImage.Failure.rethrowIn(e);
+            if (e instanceof IOException io) {
+                throw io;
+            }
             throw new IOException(tmp + ": " + formatName + " writer failed: " + describe(e), e);
         } finally {
             writer.dispose();
@@ -457,9 +628,60 @@ public final class ImageFiles {
     private static void requireFiniteForWrite(Path file, Image image, String what) {
         Optional<String> where = image.firstNonFinite();
         if (where.isPresent()) {
-            throw new IllegalArgumentException(file + ": cannot write an image with NaN or infinite " + what
-                    + "samples (first at " + where.get() + ")");
+            throw nonFiniteForWrite(file, what, where.get());
         }
     }
 
+    private static IllegalArgumentException nonFiniteForWrite(Path file, String what, String where) {
+        return new IllegalArgumentException(file + ": cannot write an image with NaN or infinite " + what
+                + "samples (first at " + where + ")");
+    }
+
+    /**
+     * The rows of {@code rows}, each checked for NaN and infinite samples as it arrives; the first
+     * one found fails the write as {@link #requireFiniteForWrite} does for a whole image.
+     */
+    private static RowSource finiteRows(Path file, RowSource rows) {
+        return new RowSource() {
+            @Override
+            public int height() {
+                return rows.height();
+            }
+
+            @Override
+            public int width() {
+                return rows.width();
+            }
+
+            @Override
+            public int channels() {
+                return rows.channels();
+            }
+
+            @Override
+            public boolean hasAlpha() {
+                return rows.hasAlpha();
+            }
+
+            @Override
+            public void row(int y, float[] color, float[] alpha) throws IOException {
+                rows.row(y, color, alpha);
+                requireFiniteRow(y, color, "");
+                if (alpha != null) {
+                    requireFiniteRow(y, alpha, "alpha ");
+                }
+            }
+
+            private void requireFiniteRow(int y, float[] samples, String what) {
+                int w = rows.width();
+                for (int i = 0; i < samples.length; i++) {
+                    if (!Float.isFinite(samples[i])) {
+                        // where Image.firstNonFinite would place it in the whole image
+                        throw nonFiniteForWrite(file, what, "channel " + i / w + ", row " + y + ", column " + i % w
+                                + " (" + samples[i] + ")");
+                    }
+                }
+            }
+        };
+    }
 }

@@ -46,6 +46,9 @@ import java.util.regex.Pattern;
  * layouts (JPEG or CCITT compression, YCbCr, CMYK, …) raise {@link Unsupported}, and the caller
  * hands the file to the Java runtime's TIFF reader, which knows those.
  *
+ * <p>{@link #read(Path, ImageFiles.Region)} decodes a region of the image alone: the strips or tiles
+ * that intersect it; the whole image is the region covering it, read by the same code.
+ *
  * <p>{@link #read(Path)} refuses files with more than one full-resolution image (several
  * directories, or an ImageJ or OME description that counts several planes): cutting a stack to its
  * first page would lose data without a word. {@link TiffStack} reads them page by page with
@@ -111,9 +114,6 @@ final class TiffReader {
         if (w < 1 || h < 1 || w > Integer.MAX_VALUE || h > Integer.MAX_VALUE) {
             throw dir.invalid("image size " + w + "×" + h);
         }
-        if (w * h > ImageFiles.MAX_PIXELS) {
-            throw new InvalidFileException(file, "image too large (" + w + "×" + h + " pixels)");
-        }
         width = (int) w;
         height = (int) h;
         long spp = dir.longValue(SAMPLES_PER_PIXEL, 1);
@@ -165,12 +165,30 @@ final class TiffReader {
      *                              supports (signed samples, more than one extra channel, …)
      */
     static ImageData read(Path file) throws IOException, Unsupported {
+        return read(file, null);
+    }
+
+    /**
+     * Reads part of the file's image: only the strips or tiles that intersect the region are read
+     * and decoded (of uncompressed strips, only the region's rows), into a buffer of the region's
+     * size. The same as {@link #read(Path)} followed by a crop, pixel size included.
+     *
+     * @param region the rows and columns to read, or {@code null} for the whole image
+     * @throws Unsupported              if the layout is a valid one this reader does not decode
+     * @throws InvalidFileException     as {@link #read(Path)}; the pixel limit applies to the region
+     * @throws ImageFiles.RegionOutside if the region is not inside the image
+     */
+    static ImageData read(Path file, ImageFiles.Region region) throws IOException, Unsupported {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             TiffDirectory dir = TiffDirectory.first(channel, file);
             String description = dir.text(IMAGE_DESCRIPTION);
             requireSingleImage(file, dir, description);
             TiffReader reader = new TiffReader(file, dir);
-            ImageData pixels = reader.decode();
+            ImageFiles.Region whole = new ImageFiles.Region(0, 0, reader.height, reader.width);
+            if (region != null) {
+                region.requireInside(file, reader.height, reader.width);
+            }
+            ImageData pixels = reader.decode(region == null ? whole : region);
             return new ImageData(pixels.color(), pixels.alpha(), pixels.format(), pixelSize(dir, description));
         }
     }
@@ -186,7 +204,8 @@ final class TiffReader {
      *                              here supports
      */
     static ImageData decode(Path file, TiffDirectory dir, long shift) throws IOException, Unsupported {
-        return new TiffReader(file, dir, shift).decode();
+        TiffReader reader = new TiffReader(file, dir, shift);
+        return reader.decode(new ImageFiles.Region(0, 0, reader.height, reader.width));
     }
 
     /**
@@ -486,7 +505,18 @@ final class TiffReader {
         return new Layout(colors, photometric == 0, photometric == 3, extra == 1 ? colors : -1, premultiplied);
     }
 
-    private ImageData decode() throws IOException, Unsupported {
+    /**
+     * Decodes the part of the image in {@code region} (inside the image): the strips or tiles that
+     * intersect it, each only down to the region's last row (decoders stop there), and of
+     * uncompressed strips only the region's rows. {@link ImageFiles#MAX_PIXELS} applies to the
+     * region, so a region of an image too large to read whole can be read.
+     */
+    private ImageData decode(ImageFiles.Region region) throws IOException, Unsupported {
+        if ((long) region.width() * region.height() > ImageFiles.MAX_PIXELS) {
+            boolean whole = region.width() == width && region.height() == height;
+            throw new InvalidFileException(file, (whole ? "image" : "region") + " too large (" + region.width()
+                    + "×" + region.height() + " pixels)");
+        }
         Layout layout = layout();
         boolean tiled = dir.has(TILE_WIDTH) || dir.has(TILE_OFFSETS);
         long cw;
@@ -522,39 +552,52 @@ final class TiffReader {
         }
         int chunkSamples = planar ? 1 : samples;
         long rowBytes = ((long) chunkWidth * chunkSamples * bits + 7) / 8;
-        if (rowBytes * chunkHeight > Integer.MAX_VALUE - 8) {
-            throw dir.invalid("a " + (tiled ? "tile" : "strip") + " of " + rowBytes * chunkHeight + " bytes");
-        }
-        int plane = width * height;
-        float[] out = new float[samples * plane];
-        int index = 0;
+        int top = region.y() / chunkHeight;
+        int bottom = (region.y() + region.height() - 1) / chunkHeight;
+        int left = region.x() / chunkWidth;
+        int right = (region.x() + region.width() - 1) / chunkWidth;
+        float[] out = new float[samples * region.width() * region.height()];
         for (int p = 0; p < planes; p++) {
-            for (int ty = 0; ty < down; ty++) {
-                for (int tx = 0; tx < across; tx++, index++) {
-                    int rows = tiled ? chunkHeight : Math.min(chunkHeight, height - ty * chunkHeight);
-                    int expected = (int) (rowBytes * rows);
-                    long count = counts == null ? expected : counts[index];
-                    byte[] raw = chunk(index, offsets[index] + shift, count, expected, tiled);
-                    undoPredictor(raw, rows, (int) rowBytes, chunkSamples);
-                    unpack(raw, (int) rowBytes, rows, chunkWidth, chunkSamples, p, tx * chunkWidth, ty * chunkHeight,
-                            out);
+            for (int ty = top; ty <= bottom; ty++) {
+                int chunkTop = ty * chunkHeight;
+                int rows = tiled ? chunkHeight : Math.min(chunkHeight, height - chunkTop);
+                // the chunk's rows the region needs: [first, end); an uncompressed chunk is read from
+                // its first such row, a compressed one decoded from its start
+                int first = Math.max(0, region.y() - chunkTop);
+                int end = Math.min(rows, region.y() + region.height() - chunkTop);
+                int from = compression == 1 ? first : 0;
+                if (rowBytes * (end - from) > Integer.MAX_VALUE - 8) {
+                    throw dir.invalid("a " + (tiled ? "tile" : "strip") + " of " + rowBytes * (end - from) + " bytes");
+                }
+                for (int tx = left; tx <= right; tx++) {
+                    int index = (p * down + ty) * across + tx;
+                    long count = counts == null ? rowBytes * rows : counts[index];
+                    byte[] raw = chunk(index, offsets[index] + shift, count, rowBytes, from, end, tiled);
+                    undoPredictor(raw, end - from, (int) rowBytes, chunkSamples);
+                    unpack(raw, (int) rowBytes, chunkTop + from, chunkWidth, chunkSamples, p, tx * chunkWidth,
+                            region, out);
                 }
             }
         }
-        return toImageData(out, layout);
+        return toImageData(out, layout, region.height(), region.width());
     }
 
-    /** Reads and decompresses one strip or tile to exactly {@code expected} bytes. */
-    private byte[] chunk(int index, long offset, long count, int expected, boolean tiled) throws IOException {
+    /**
+     * Reads and decompresses rows {@code from..end-1} of one strip or tile ({@code from} is 0 unless
+     * the chunk is uncompressed): exactly {@code (end - from) * rowBytes} bytes.
+     */
+    private byte[] chunk(int index, long offset, long count, long rowBytes, int from, int end, boolean tiled)
+            throws IOException {
         String what = (tiled ? "tile " : "strip ") + index;
-        if (count < 0 || count > Integer.MAX_VALUE - 8) {
+        if (count < 0 || (count > Integer.MAX_VALUE - 8 && compression != 1)) {
             throw dir.invalid(what + " has " + count + " bytes");
         }
-        int stored = (int) count;
-        if (compression == 1) {
-            stored = (int) Math.min(count, expected); // extra bytes after the data are allowed
-        }
-        ByteBuffer b = dir.read(offset, stored);
+        long skip = from * rowBytes;
+        int expected = (int) ((end - from) * rowBytes);
+        int stored = compression == 1
+                ? (int) Math.max(0, Math.min(count - skip, expected)) // extra bytes after the data are allowed
+                : (int) count;
+        ByteBuffer b = dir.read(offset + skip, stored);
         byte[] in = b.array();
         byte[] out;
         try {
@@ -569,7 +612,7 @@ final class TiffReader {
             throw dir.invalid(what + ": " + e.getMessage());
         }
         if (out.length < expected) {
-            throw dir.invalid(what + " holds " + out.length + " bytes, " + expected + " expected");
+            throw dir.invalid(what + " holds " + (skip + out.length) + " bytes, " + (skip + expected) + " expected");
         }
         return out;
     }
@@ -616,22 +659,27 @@ final class TiffReader {
     }
 
     /**
-     * Copies the samples of one decoded chunk into the planar output {@code out[sample][y][x]},
-     * leaving out the padding of tiles that overhang the image. Integers stay raw here; floats are
-     * their values.
+     * Copies the samples of one decoded chunk that fall inside {@code region} into the planar output
+     * {@code out[sample][y - region.y][x - region.x]}, leaving out the padding of tiles that overhang
+     * the image. Integers stay raw here; floats are their values.
+     *
+     * @param y0 the image row of the data's first row
+     * @param x0 the image column of the chunk's first column
      */
-    private void unpack(byte[] data, int rowBytes, int rows, int chunkWidth, int chunkSamples, int planeIndex,
-            int x0, int y0, float[] out) {
+    private void unpack(byte[] data, int rowBytes, int y0, int chunkWidth, int chunkSamples, int planeIndex,
+            int x0, ImageFiles.Region region, float[] out) {
         ByteBuffer b = ByteBuffer.wrap(data).order(dir.order());
-        int plane = width * height;
-        int xs = Math.min(chunkWidth, width - x0);
-        int ys = Math.min(rows, height - y0);
-        for (int r = 0; r < ys; r++) {
-            int rowStart = r * rowBytes;
-            int outRow = (y0 + r) * width + x0;
-            for (int x = 0; x < xs; x++) {
+        int plane = region.width() * region.height();
+        int xStart = Math.max(x0, region.x());
+        int xEnd = Math.min(x0 + chunkWidth, region.x() + region.width());
+        int yStart = Math.max(y0, region.y());
+        int yEnd = Math.min(y0 + data.length / rowBytes, region.y() + region.height());
+        for (int y = yStart; y < yEnd; y++) {
+            int rowStart = (y - y0) * rowBytes;
+            int outRow = (y - region.y()) * region.width() - region.x();
+            for (int x = xStart; x < xEnd; x++) {
                 for (int s = 0; s < chunkSamples; s++) {
-                    int sampleIndex = x * chunkSamples + s;
+                    int sampleIndex = (x - x0) * chunkSamples + s;
                     float v;
                     if (bits < 8) {
                         long bit = (long) sampleIndex * bits;
@@ -679,8 +727,9 @@ final class TiffReader {
         return true;
     }
 
-    private ImageData toImageData(float[] raw, Layout layout) throws IOException {
-        int plane = width * height;
+    /** The image of the {@code rows}×{@code columns} raw samples (planar, one plane per sample). */
+    private ImageData toImageData(float[] raw, Layout layout, int rows, int columns) throws IOException {
+        int plane = columns * rows;
         SampleFormat format = sampleFormat();
         float max = floats ? 1 : (float) ((1 << bits) - 1);
         float[] alpha = null;
@@ -720,8 +769,8 @@ final class TiffReader {
                 }
             }
         }
-        Image a = alpha == null ? null : Image.wrap(1, height, width, alpha);
-        return new ImageData(Image.wrap(channels, height, width, color), a, format);
+        Image a = alpha == null ? null : Image.wrap(1, rows, columns, alpha);
+        return new ImageData(Image.wrap(channels, rows, columns, color), a, format);
     }
 
     /** An IEEE 754 half-precision value (binary16) as a float. */

@@ -268,7 +268,7 @@ public final class TiffStackWriter implements AutoCloseable {
         long[] o = new long[layout.count()];
         long[] c = new long[layout.count()];
         try {
-            position = TiffWriter.writeStrips(out, position, layout, color, alpha, compression, o, c);
+            position = TiffWriter.writeStrips(out, position, layout, RowSource.of(color, alpha), compression, o, c);
         } catch (IOException | RuntimeException | Error e) {
             discard();
             throw e;

@@ -1,6 +1,5 @@
 package io.usrnet.core.io;
 
-import io.usrnet.data.Image;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -107,16 +106,30 @@ final class TiffWriter {
 
     /** As {@link #write(Path, ImageData, Compression)}, as BigTIFF also when the file would fit in a TIFF. */
     static void write(Path target, ImageData data, Compression compression, boolean bigTiff) throws IOException {
-        Image color = data.color();
-        Strips layout = Strips.of(color.width(), color.height(), color.channels(), data.hasAlpha(), data.format());
+        write(target, RowSource.of(data.color(), data.alpha()), data.format(), data.pixelSize(), compression, bigTiff);
+    }
+
+    /**
+     * Writes the image {@code rows} supplies, row by row: only one strip is held at a time. The
+     * source must have 1 or 3 colour channels.
+     *
+     * @param size the pixel size to record, or {@code null}
+     */
+    static void write(Path target, RowSource rows, SampleFormat format, PixelSize size, Compression compression)
+            throws IOException {
+        write(target, rows, format, size, compression, false);
+    }
+
+    private static void write(Path target, RowSource rows, SampleFormat format, PixelSize size,
+            Compression compression, boolean bigTiff) throws IOException {
+        Strips layout = Strips.of(rows.width(), rows.height(), rows.channels(), rows.hasAlpha(), format);
         boolean big = bigTiff || layout.worstCaseBytes() + (1L << 20) > CLASSIC_LIMIT;
         long[] offsets = new long[layout.count()];
         long[] counts = new long[layout.count()];
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            long position = writeStrips(out, big ? 16 : 8, layout, color, data.alpha(), compression, offsets, counts);
+            long position = writeStrips(out, big ? 16 : 8, layout, rows, compression, offsets, counts);
             position += position & 1; // directories start on a word boundary
-            PixelSize size = data.pixelSize();
             String unitLine = imageJUnitLine(size);
             String description = unitLine.isEmpty() ? null : IMAGEJ_VERSION + "\n" + unitLine;
             List<Field> fields = fields(layout, compression, offsets, counts, big, size, description);
@@ -131,12 +144,14 @@ final class TiffWriter {
 
     /**
      * Writes the image's strips from {@code position} on, back to back, and records where each
-     * went and its size in bytes.
+     * went and its size in bytes. The rows are taken from {@code rows} strip by strip, in order,
+     * so only one strip of the image is held at a time; every image written here, whole or
+     * streamed, is encoded by this.
      *
-     * @param alpha the alpha channel, or {@code null} (then {@code layout} has none)
+     * @param rows the image, of the layout's size, channels and alpha
      * @return the position after the last strip
      */
-    static long writeStrips(FileChannel out, long position, Strips layout, Image color, Image alpha,
+    static long writeStrips(FileChannel out, long position, Strips layout, RowSource rows,
             Compression compression, long[] offsets, long[] counts) throws IOException {
         int w = layout.width();
         int h = layout.height();
@@ -144,22 +159,24 @@ final class TiffWriter {
         int spp = layout.samples();
         int rowsPerStrip = layout.rowsPerStrip();
         SampleFormat format = layout.format();
-        float[] samples = color.toArray();
-        float[] a = alpha == null ? null : alpha.toArray();
-        int plane = w * h;
+        float[] color = new float[colors * w];
+        float[] alpha = layout.alpha() ? new float[w] : null;
         long at = position;
         ByteBuffer strip = ByteBuffer.allocate((int) (layout.rowBytes() * rowsPerStrip)).order(ByteOrder.LITTLE_ENDIAN);
         for (int s = 0; s < layout.count(); s++) {
             int y0 = s * rowsPerStrip;
-            int rows = Math.min(rowsPerStrip, h - y0);
+            int stripRows = Math.min(rowsPerStrip, h - y0);
             strip.clear();
-            for (int i = y0 * w; i < (y0 + rows) * w; i++) {
-                for (int c = 0; c < spp; c++) {
-                    float v = c < colors ? samples[c * plane + i] : a[i];
-                    switch (format) {
-                        case UINT8 -> strip.put((byte) format.quantize(v));
-                        case UINT16 -> strip.putShort((short) format.quantize(v));
-                        case FLOAT32 -> strip.putFloat(v);
+            for (int y = y0; y < y0 + stripRows; y++) {
+                rows.row(y, color, alpha);
+                for (int x = 0; x < w; x++) {
+                    for (int c = 0; c < spp; c++) {
+                        float v = c < colors ? color[c * w + x] : alpha[x];
+                        switch (format) {
+                            case UINT8 -> strip.put((byte) format.quantize(v));
+                            case UINT16 -> strip.putShort((short) format.quantize(v));
+                            case FLOAT32 -> strip.putFloat(v);
+                        }
                     }
                 }
             }

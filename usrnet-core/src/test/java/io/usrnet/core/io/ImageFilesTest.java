@@ -377,7 +377,13 @@ class ImageFilesTest {
 
     /** A version-1 .npy file with the given descr, shape text and raw data. */
     private static byte[] npy(String descr, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        return npy(descr, false, shape, data);
+    }
+
+    /** A version-1 .npy file with the given descr, order, shape text and raw data (in that order). */
+    static byte[] npy(String descr, boolean fortranOrder, String shape, byte[] data) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortranOrder ? "True" : "False")
+                + ", 'shape': " + shape + ", }";
         int pad = (64 - (10 + dict.length() + 1) % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
         ByteBuffer buf = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
