@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  * little- or big-endian, in C or Fortran order (what {@code np.asfortranarray} and arrays from
  * {@code scipy.io.loadmat} save). Whatever the file's layout, the elements are presented in C order
  * with their numeric values, so every variant of an array reads as the same numbers. Written files
- * are little-endian C-order float32 (images) or float64 (kernels). Dimensions are checked against the file size before
+ * are little-endian C-order float32 (images) or float64 (kernels). For arrays larger than memory,
+ * {@link #readHeader} reads the header alone, {@link #readRegion} part of an image array, and
+ * {@link #imageHeader} gives the header to write an image row by row after. Dimensions are checked against the file size before
  * anything is allocated, so a header that claims absurd dimensions fails fast.
  */
 public final class NpyArray {

@@ -7,6 +7,7 @@ import io.usrnet.data.Fixtures;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +113,89 @@ class NpyArrayTest {
         }
         // all 11 types in both memory orders, the multi-byte ones in both byte orders
         assertThat(seen).hasSize(3 * 2 + 8 * 2 * 2);
+    }
+
+    /**
+     * The header of every fixture says its shape, type, byte order and memory order; every region of
+     * its first two dimensions reads as the same part of the whole array (C order: row segments
+     * read from the file; Fortran order: cut from the whole).
+     */
+    @Test
+    void headersAndRegionsOfEveryTypeByteOrderAndMemoryOrder() throws IOException {
+        for (Path f : fixtures("(kernel|ikernel|image)-[a-z][0-9]-(le|be)-[CF]\\.npy")) {
+            String name = f.getFileName().toString();
+            String[] parts = name.replace(".npy", "").split("-");
+            NpyArray whole = NpyArray.read(f);
+            NpyArray.Header header = NpyArray.readHeader(f);
+            assertThat(header.shape()).as(name).containsExactly(whole.shape());
+            assertThat(header.dtype()).as(name).isEqualTo(whole.dtype());
+            assertThat(header.fortranOrder()).as(name).isEqualTo(parts[3].equals("F"));
+            if (header.dtype().bytes() > 1) {
+                assertThat(header.order()).as(name)
+                        .isEqualTo(parts[2].equals("be") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            }
+            assertThat(header.dataOffset() + header.elementCount() * header.dtype().bytes()).as(name)
+                    .isEqualTo(Files.size(f));
+            int[] shape = whole.shape();
+            int h = shape[0];
+            int w = shape[1];
+            int[][] regions = {{0, 0, h, w}, {0, 0, 1, 1}, {h - 1, w - 1, 1, 1}, {h / 2, w / 3, h - h / 2, w - w / 3},
+                {1, 0, Math.max(1, h - 2), 1}};
+            for (int[] r : regions) {
+                NpyArray part = NpyArray.readRegion(f, r[0], r[1], r[2], r[3]);
+                int[] expectedShape = shape.clone();
+                expectedShape[0] = r[2];
+                expectedShape[1] = r[3];
+                assertThat(part.shape()).as(name).containsExactly(expectedShape);
+                assertThat(part.dtype()).as(name).isEqualTo(whole.dtype());
+                assertThat(part.toDoubles()).as(name + " " + java.util.Arrays.toString(r))
+                        .containsExactly(crop(whole.toDoubles(), shape, r));
+            }
+        }
+    }
+
+    /** Rows r[0]..r[0]+r[2]-1 and columns r[1]..r[1]+r[3]-1 of a C-order array of {@code shape}. */
+    private static double[] crop(double[] values, int[] shape, int[] r) {
+        int inner = values.length / (shape[0] * shape[1]);
+        double[] out = new double[r[2] * r[3] * inner];
+        int i = 0;
+        for (int y = r[0]; y < r[0] + r[2]; y++) {
+            for (int x = r[1]; x < r[1] + r[3]; x++) {
+                for (int k = 0; k < inner; k++) {
+                    out[i++] = values[(y * shape[1] + x) * inner + k];
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void regionsOutsideTheArrayOrOfOneDimensionalArraysAreRefused(@TempDir Path dir) throws IOException {
+        Path image = dir.resolve("image.npy");
+        NpyArray.writeFloat32(image, new int[] {4, 5, 2}, new float[40]);
+        for (int[] r : new int[][] {{-1, 0, 1, 1}, {0, 0, 0, 1}, {3, 0, 2, 1}, {0, 4, 1, 2}}) {
+            assertThatThrownBy(() -> NpyArray.readRegion(image, r[0], r[1], r[2], r[3]))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(image.toString())
+                    .hasMessageContaining("not inside the array of shape [4, 5, 2]");
+        }
+        Path flat = dir.resolve("flat.npy");
+        NpyArray.writeFloat32(flat, new int[] {6}, new float[6]);
+        assertThatThrownBy(() -> NpyArray.readRegion(flat, 0, 0, 1, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 2 dimensions");
+        assertThat(NpyArray.readHeader(flat).shape()).containsExactly(6);
+    }
+
+    @Test
+    void imageHeaderIsTheHeaderWriteImageWrites(@TempDir Path dir) throws IOException {
+        for (int channels : new int[] {1, 3}) {
+            Path file = dir.resolve("i" + channels + ".npy");
+            NpyArray.writeImage(file, Image.zeros(channels, 3, 7));
+            byte[] bytes = Files.readAllBytes(file);
+            byte[] header = NpyArray.imageHeader(3, 7, channels);
+            assertThat(header).hasSize(bytes.length - channels * 3 * 7 * 4);
+            assertThat(java.util.Arrays.copyOf(bytes, header.length)).isEqualTo(header);
+            assertThat(NpyArray.readHeader(file).dataOffset()).isEqualTo(header.length);
+        }
     }
 
     private static String reference(String base, String type) {

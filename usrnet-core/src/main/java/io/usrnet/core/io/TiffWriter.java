@@ -23,6 +23,9 @@ import java.util.zip.Deflater;
  * ImageJ-style description ({@code ImageJ=1.11a}, {@code unit=\u005Cu00B5m} for µm), which ImageJ, Fiji,
  * Bio-Formats and tifffile read: the same convention ImageJ's own TIFF writer uses.
  *
+ * <p>Every image is encoded strip by strip from a {@link RowSource}, so an image supplied row by
+ * row is never held whole; an image in memory is handed over as one ({@link RowSource#of}).
+ *
  * <p>{@link TiffStackWriter} writes stacks page by page with the same pieces ({@link Strips},
  * {@link #writeStrips}, {@link #fields}, {@link #directory}).
  */

@@ -346,7 +346,8 @@ class ImageRegionsTest {
     static Image pattern(int channels, int h, int w, SampleFormat format) {
         float[] v = new float[channels * h * w];
         for (int i = 0; i < v.length; i++) {
-            v[i] = format.isInteger() ? (float) (((i * 7919L + 13) % (format.maxValue() + 1)) / (double) format.maxValue())
+            v[i] = format.isInteger()
+                    ? (float) (((i * 7919L + 13) % (format.maxValue() + 1)) / (double) format.maxValue())
                     : (float) Math.sin(i * 0.37) * 1.3f;
         }
         return Image.wrap(channels, h, w, v);
