@@ -85,6 +85,20 @@ public final class NoiseEstimator {
     }
 
     /**
+     * The part of an image of {@code height × width} pixels that {@link #estimate} measures: the
+     * whole image, or its centre crop of at most {@value #MAX_SIDE}×{@value #MAX_SIDE}. Estimating
+     * that region alone gives the same σ, bit for bit (how a huge image is measured from a region
+     * read).
+     *
+     * @return {@code {top, left, height, width}}
+     */
+    public static int[] measuredRegion(int height, int width) {
+        int h = Math.min(height, MAX_SIDE);
+        int w = Math.min(width, MAX_SIDE);
+        return new int[] {(height - h) / 2, (width - w) / 2, h, w};
+    }
+
+    /**
      * Measures the noise level of {@code image} (samples in [0, 1], any number of channels).
      *
      * @return σ of all channels together and of each channel, in [0, 255] units
@@ -98,8 +112,9 @@ public final class NoiseEstimator {
         }
         Checks.requireFinite("the image", image);
         int c = image.channels();
-        int h = Math.min(image.height(), MAX_SIDE);
-        int w = Math.min(image.width(), MAX_SIDE);
+        int[] region = measuredRegion(image.height(), image.width());
+        int h = region[2];
+        int w = region[3];
         long patches = (long) Math.max(0, h - patchSize + 1) * Math.max(0, w - patchSize + 1);
         int r = c * patchSize * patchSize;
         if (patches < (long) MIN_PATCHES_PER_DIMENSION * r) {
@@ -107,7 +122,7 @@ public final class NoiseEstimator {
                     + "measure its noise: " + patchSize + "×" + patchSize + " patches of " + c + " channel"
                     + (c == 1 ? "" : "s") + " need at least " + minimumSide(c) + "×" + minimumSide(c) + " pixels");
         }
-        double[][] planes = centredPlanes(image, (image.height() - h) / 2, (image.width() - w) / 2, h, w);
+        double[][] planes = centredPlanes(image, region[0], region[1], h, w);
         DMatrixRMaj cov = patchCovariance(planes, h, w, patchSize);
         double sigma = Math.sqrt(noiseVariance(eigenvalues(cov), patches));
         List<Double> channel = new ArrayList<>(c);

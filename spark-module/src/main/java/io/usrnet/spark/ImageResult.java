@@ -9,7 +9,8 @@ import java.io.Serializable;
  * @param output  the output path
  * @param status  {@link Status#RESTORED}, {@link Status#SKIPPED} (the output existed) or
  *                {@link Status#FAILED}
- * @param seconds the time spent on this image in its task
+ * @param seconds the time spent on this image in its task (for an image restored in pieces, the time of
+ *                all its tasks added up: σ, pieces, stitching)
  * @param error   why it failed (one line), or empty
  */
 public record ImageResult(String input, String output, Status status, double seconds, String error)

@@ -1,18 +1,16 @@
 package io.usrnet.spark;
 
-import io.usrnet.core.RestoreOptions;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.io.AtomicFiles;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.ImageFormat;
-import io.usrnet.core.io.KernelFiles;
 import io.usrnet.core.io.PixelSize;
-import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.NoiseEstimator;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -119,11 +118,7 @@ public final class SparkRestore {
             Restorer restorer = ExecutorModel.get(job.weights(), threadsPerTask);
             ImageData lr = ImageFiles.read(Path.of(input));
             double sigma = job.sigmaAuto() ? NoiseEstimator.DEFAULT.estimate(lr.color()).sigma() : job.sigma();
-            Degradation d = Degradation.builder().kernel(Restorer.kernelFor(KernelFiles.read(job.kernel())))
-                    .scale(job.scale()).sigma(sigma).boundary(job.boundary()).build();
-            Image hr = restorer.restore(lr.color(), d,
-                    RestoreOptions.builder().iterations(job.iterations()).tileSize(job.tile())
-                            .ensemble(job.ensemble()).build());
+            Image hr = restorer.restore(lr.color(), job.degradation(sigma, job.boundary()), job.options());
             Image alpha = lr.hasAlpha() ? Degradations.upsampleNearest(lr.alpha(), job.scale()) : null;
             PixelSize size = lr.hasPixelSize() ? lr.pixelSize().dividedBy(job.scale()) : null;
             ImageFiles.write(out, ImageFiles.forOutput(out, hr, alpha, lr.format(), size));
@@ -137,15 +132,50 @@ public final class SparkRestore {
 
     /**
      * Restores every input on the cluster of {@code sc} and returns one row per input, in input order.
+     * Images larger than {@link RestoreJob#split()} (when on) are restored in pieces across tasks and
+     * stitched ({@link SplitRestore}); the others by one task each.
      *
-     * @param partitions     the number of tasks (each restores its share of the inputs in turn)
+     * @param partitions     the number of tasks for the whole images (each restores its share in turn)
      * @param threadsPerTask PyTorch threads per executor JVM's engine
      */
     public static List<ImageResult> run(JavaSparkContext sc, List<String> inputs, Path outputDir, RestoreJob job,
             int partitions, int threadsPerTask) {
         String out = outputDir.toAbsolutePath().toString();
-        return sc.parallelize(inputs, Math.max(1, Math.min(partitions, inputs.size())))
-                .map(input -> restoreOne(input, out, job, threadsPerTask)).collect();
+        List<Outcome> outcomes = sc.parallelize(inputs, Math.max(1, Math.min(partitions, inputs.size())))
+                .map(input -> restoreOrPlan(input, out, job, threadsPerTask)).collect();
+        List<SplitRestore.Plan> plans = outcomes.stream().map(Outcome::plan).filter(Objects::nonNull).toList();
+        List<ImageResult> split = plans.isEmpty() ? List.of() : SplitRestore.run(sc, plans, job, threadsPerTask);
+        List<ImageResult> rows = new ArrayList<>(inputs.size());
+        int next = 0;
+        for (Outcome o : outcomes) {
+            rows.add(o.plan() == null ? o.row() : split.get(next++));
+        }
+        return rows;
+    }
+
+    /** What the first pass over an input gave: its row, or the plan to restore it in pieces. */
+    record Outcome(ImageResult row, SplitRestore.Plan plan) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Restores an input as {@link #restoreOne} does, unless its output exists (skipped) or the job
+     * splits images of its size: then the plan of its pieces, for {@link SplitRestore#run}.
+     */
+    static Outcome restoreOrPlan(String input, String outputDir, RestoreJob job, int threadsPerTask) {
+        Path out = outputFor(input, Path.of(outputDir), job.format());
+        if (job.split() > 0 && (job.overwrite() || !Files.exists(out))) {
+            int[] size = ImageFiles.headerSize(Path.of(input));
+            if (size != null && job.splits(size[0], size[1])) {
+                try {
+                    return new Outcome(null, SplitRestore.plan(input, out, size[0], size[1], job));
+                } catch (IOException | RuntimeException e) {
+                    return new Outcome(new ImageResult(input, out.toString(), ImageResult.Status.FAILED, 0,
+                            SplitRestore.message(e)), null);
+                }
+            }
+        }
+        return new Outcome(restoreOne(input, outputDir, job, threadsPerTask), null);
     }
 
     /** Writes the rows as CSV ({@code input,output,status,seconds,error}), atomically. */

@@ -69,6 +69,17 @@ public final class UsrnetSpark implements Callable<Integer> {
             + "input's).")
     String format;
 
+    @Option(names = "--split", paramLabel = "N", defaultValue = "0",
+            description = "Restore images larger than N×N (low-resolution pixels) in pieces of at most N×N, each on its "
+                    + "own task, stitched into one file by another: for images larger than one machine's memory "
+                    + "(0 = off, default; at least " + RestoreJob.MIN_SPLIT + ").")
+    int split;
+
+    @Option(names = "--split-margin", paramLabel = "M", defaultValue = "" + RestoreJob.DEFAULT_MARGIN,
+            description = "Low-resolution pixels of context around each piece (default: ${DEFAULT-VALUE}; more: "
+                    + "smaller seams, more work).")
+    int splitMargin;
+
     @Option(names = "--overwrite", description = "Restore images whose output exists (default: skip them).")
     boolean overwrite;
 
@@ -107,7 +118,7 @@ public final class UsrnetSpark implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--boundary must be periodic or smooth, got " + boundary);
         };
         RestoreJob job = new RestoreJob(kernel, scale, noise, b, weights == null ? null
-                : weights.toAbsolutePath().toString(), tile, iterations, ensemble, format, overwrite);
+                : weights.toAbsolutePath().toString(), tile, iterations, ensemble, format, overwrite, split, splitMargin);
         List<String> inputs = SparkRestore.listInputs(input);
         Files.createDirectories(output);
         SparkConf conf = new SparkConf().setAppName("usrnet-spark");

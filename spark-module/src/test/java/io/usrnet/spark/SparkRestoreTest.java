@@ -153,4 +153,103 @@ class SparkRestoreTest {
         assertThatThrownBy(() -> SparkRestore.listInputs(in.resolve("*.jpg").toString()))
                 .hasMessageContaining("names no image");
     }
+
+    /** The LR rows (or columns) first..end−1 of a side of {@code size}, modulo size: the test's own wrap. */
+    private static Image wrapCrop(Image x, int y0, int y1, int x0, int x1) {
+        int h = y1 - y0;
+        int w = x1 - x0;
+        float[] out = new float[x.channels() * h * w];
+        for (int c = 0; c < x.channels(); c++) {
+            for (int y = 0; y < h; y++) {
+                for (int xx = 0; xx < w; xx++) {
+                    out[(c * h + y) * w + xx] = x.get(c, Math.floorMod(y0 + y, x.height()), Math.floorMod(x0 + xx, x.width()));
+                }
+            }
+        }
+        return Image.wrap(x.channels(), h, w, out);
+    }
+
+    @Test
+    void aLargeImageIsRestoredInPiecesAcrossTasksAndStitched() throws IOException {
+        Path bigIn = Files.createDirectories(dir.resolve("big-in"));
+        Path out = Files.createDirectories(dir.resolve("big-out"));
+        Image butterfly = ImageFiles.readImage(Path.of(System.getProperty("usrnet.samples")).resolve("butterfly.png"));
+        Path big = bigIn.resolve("big.png");
+        // an LR image as the job models it: the sharp image blurred circularly, decimated, noisy
+        Degradation model = Degradation.builder().kernel(KERNEL).scale(2).sigma(2).build();
+        ImageFiles.write(big, model.apply(Degradations.crop(butterfly, 40, 20, 200, 168), 7));
+        Files.copy(in.resolve("img1.png"), bigIn.resolve("small.png"));
+        byte[] bytes = Files.readAllBytes(big);
+        Files.write(bigIn.resolve("truncated.png"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        int margin = 12;
+        // the built-in model: its results are images, so that the difference from a whole-image restore means something
+        RestoreJob split = new RestoreJob(job.kernel(), 2, 2.0, Boundary.PERIODIC, null, 0, 0, 1, "npy", false, 40,
+                margin);
+
+        // the expected result, by the test's own cutting: 3×3 pieces of 33/33/34 rows and 28 columns, each read
+        // with the margin through the wrap, restored with the smooth boundary, its core kept
+        int[] rows = {0, 33, 66, 100};
+        int[] cols = {0, 28, 56, 84};
+        assertThat(SplitRestore.cuts(100, 40)).containsExactly(rows);
+        assertThat(SplitRestore.cuts(84, 40)).containsExactly(cols);
+        Image lr = ImageFiles.readImage(big);
+        float[] expectedHr = new float[3 * 200 * 168];
+        Image whole;
+        try (Restorer restorer = Restorer.builder().build()) {
+            Degradation smooth = Degradation.builder().kernel(KERNEL).scale(2).sigma(2).boundary(Boundary.SMOOTH).build();
+            for (int i = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    // the region starts on the prior's grid: 2·first a multiple of 8
+                    int top = Math.floorDiv(rows[i] - margin, 4) * 4;
+                    int left = Math.floorDiv(cols[j] - margin, 4) * 4;
+                    Image region = wrapCrop(lr, top, rows[i + 1] + margin, left, cols[j + 1] + margin);
+                    Image hr = restorer.restore(region, smooth, RestoreOptions.defaults());
+                    for (int c = 0; c < 3; c++) {
+                        for (int y = 2 * rows[i]; y < 2 * rows[i + 1]; y++) {
+                            for (int x = 2 * cols[j]; x < 2 * cols[j + 1]; x++) {
+                                expectedHr[(c * 200 + y) * 168 + x] = hr.get(c, y - 2 * top, x - 2 * left);
+                            }
+                        }
+                    }
+                }
+            }
+            whole = restorer.restore(lr, Degradation.builder().kernel(KERNEL).scale(2).sigma(2).build(),
+                    RestoreOptions.defaults());
+        }
+
+        Map<String, ImageResult> r = byName(SparkRestore.run(sc, SparkRestore.listInputs(bigIn.toString()), out, split, 4, 1));
+        assertThat(r.get("big.png").status()).as(r.get("big.png").error()).isEqualTo(Status.RESTORED);
+        assertThat(r.get("small.png").status()).isEqualTo(Status.RESTORED);
+        Image stitched = ImageFiles.readImage(out.resolve("big.npy"));
+        assertThat(stitched.toArray()).as("the pieces' cores, stitched").containsExactly(expectedHr);
+        // against the whole-image restore: the same away from the image's border (the pieces meet without seams);
+        // within ~16 px of the border the whole-image prior sees its padding, a piece the wrapped image
+        double inside = Degradations.crop(stitched, 24, 24, 152, 120).maxAbsDifference(Degradations.crop(whole, 24, 24, 152, 120));
+        double all = stitched.maxAbsDifference(whole);
+        System.out.printf("3x3 pieces of 100x84 (margin %d) vs whole image: max |difference| %.4f beyond 24 px of the "
+                + "border, %.4f in all%n", margin, inside, all);
+        assertThat(inside).isLessThan(4 / 255.0);
+        assertThat(all).isGreaterThan(inside);
+        assertThat(out.resolve(SplitRestore.PARTS_FOLDER)).as("parts deleted once stitched").doesNotExist();
+        // the truncated file fails alone, naming the piece; the parts it restored stay for a re-run
+        assertThat(r.get("truncated.png").status()).isEqualTo(Status.FAILED);
+        assertThat(r.get("truncated.png").error()).contains("piece r").contains("truncated.png");
+        assertThat(out.resolve("truncated.npy")).doesNotExist();
+
+        // resume: a part a crashed run left is used as it is (here: one replaced by zeros), then deleted
+        SplitRestore.Plan plan = SplitRestore.plan(big.toString(), out.resolve("big.npy"), 100, 84, split);
+        Path part = plan.part(1, 2);
+        Files.createDirectories(part.getParent());
+        NpyArray.writeImage(part, Image.zeros(3, 66, 56));
+        Files.delete(out.resolve("big.npy"));
+        Map<String, ImageResult> again = byName(SparkRestore.run(sc, List.of(big.toString()), out, split, 4, 1));
+        assertThat(again.get("big.png").status()).isEqualTo(Status.RESTORED);
+        Image resumed = ImageFiles.readImage(out.resolve("big.npy"));
+        assertThat(resumed.get(1, 2 * 33, 2 * 56)).isZero();
+        assertThat(resumed.get(1, 2 * 33 - 1, 2 * 56 - 1)).isEqualTo(stitched.get(1, 2 * 33 - 1, 2 * 56 - 1));
+        assertThat(part.getParent()).doesNotExist();
+        // and a second run without --overwrite writes nothing
+        assertThat(byName(SparkRestore.run(sc, List.of(big.toString()), out, split, 4, 1)).get("big.png").status())
+                .isEqualTo(Status.SKIPPED);
+    }
 }

@@ -244,11 +244,26 @@ public final class ImageFiles {
     public static ImageData forOutput(Path output, Image color, Image alpha, SampleFormat inputFormat,
             PixelSize pixelSize) {
         ImageFormat format = ImageFormat.forWriting(output);
+        SampleFormat sample = outputSampleFormat(output, inputFormat);
         if (format == ImageFormat.NPY) {
-            return new ImageData(color, null, SampleFormat.FLOAT32);
+            return new ImageData(color, null, sample);
         }
-        SampleFormat sample = format.canWrite(inputFormat) ? inputFormat : format.defaultSampleFormat();
         return new ImageData(color, alpha, sample, format == ImageFormat.TIFF ? pixelSize : null);
+    }
+
+    /**
+     * The sample format {@link #forOutput} writes to {@code output} for an input of
+     * {@code inputFormat}: the input's where the output's format holds it, else the output format's
+     * default (always FLOAT32 for {@code .npy}).
+     *
+     * @throws IllegalArgumentException if the output's extension names no writable format
+     */
+    public static SampleFormat outputSampleFormat(Path output, SampleFormat inputFormat) {
+        ImageFormat format = ImageFormat.forWriting(output);
+        if (format == ImageFormat.NPY) {
+            return SampleFormat.FLOAT32;
+        }
+        return format.canWrite(inputFormat) ? inputFormat : format.defaultSampleFormat();
     }
 
     /**
