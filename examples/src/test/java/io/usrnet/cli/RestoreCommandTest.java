@@ -231,12 +231,20 @@ class RestoreCommandTest {
         assertThat(r.err()).contains("images read and written one at a time (the budget leaves no room for "
                 + MemoryModel.formatBytes(reserve) + " of images in flight)");
         assertThat(tight.resolve("case02.png")).exists();
-        // a file whose size only reading it tells
+        // .npy sizes come from their header too
         Files.copy(FIXTURES.resolve("usrnet/case03/lr.npy"), in.resolve("case03.npy"));
         Path npy = Files.createDirectory(dir.resolve("npy"));
         r = run("restore", "--input", in, "--kernel", k, "--scale", 4, "--sigma", 0, "--weights", weights,
                 "--output", npy, "--max-memory", "4g");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.err()).contains("images read and written one at a time (case03.npy: size unknown before it is read)");
+        assertThat(r.err()).contains("reading and writing overlapped with the restores");
+        // a file whose header cannot be read: its size is unknown, so one at a time (and it fails alone)
+        Files.writeString(in.resolve("case09.png"), "not a picture");
+        Path unknown = Files.createDirectory(dir.resolve("unknown"));
+        r = run("restore", "--input", in, "--kernel", k, "--scale", 4, "--sigma", 0, "--weights", weights,
+                "--output", unknown, "--max-memory", "4g");
+        assertThat(r.err()).contains("images read and written one at a time (case09.png: size unknown before it is read)");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(unknown.resolve("case03.npy")).exists();
     }
 }
