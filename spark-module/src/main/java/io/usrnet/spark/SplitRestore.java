@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -224,6 +225,7 @@ final class SplitRestore {
         Path part = piece.plan().part(piece.row(), piece.col());
         try {
             if (!job.overwrite() && Files.exists(part)) {
+                progress(piece.plan(), piece.describe() + ": reusing the part of an earlier run");
                 return new PieceResult("", seconds(t0));
             }
             Restorer restorer = ExecutorModel.get(job.weights(), threadsPerTask);
@@ -251,6 +253,7 @@ final class SplitRestore {
             Files.createDirectories(part.getParent());
             Image result = core;
             AtomicFiles.write(part, tmp -> NpyArray.writeImage(tmp, result));
+            progress(piece.plan(), String.format(Locale.ROOT, "%s restored (%.1f s)", piece.describe(), seconds(t0)));
             return new PieceResult("", seconds(t0));
         } catch (Exception e) {
             return new PieceResult(message(e), seconds(t0));
@@ -359,6 +362,8 @@ final class SplitRestore {
             PartRows rows = new PartRows(plan, job.scale(), first.color().channels(), first.hasAlpha(), alpha);
             ImageFiles.write(out, rows, ImageFiles.outputSampleFormat(out, first.format()), size);
             deleteParts(Path.of(plan.parts()));
+            progress(plan, String.format(Locale.ROOT, "stitched into %s (%d×%d, %.1f s)", out, rows.width(),
+                    rows.height(), seconds(t0)));
             return new ImageResult(plan.input(), plan.output(), ImageResult.Status.RESTORED, seconds(t0), "");
         } catch (Exception e) {
             return new ImageResult(plan.input(), plan.output(), ImageResult.Status.FAILED, seconds(t0),
@@ -512,6 +517,14 @@ final class SplitRestore {
         } catch (IOException | UncheckedIOException e) {
             return p.toString();
         }
+    }
+
+    /**
+     * One line of progress on the task's standard error (the console in local mode, the executor's
+     * log on a cluster): a piece takes minutes.
+     */
+    private static void progress(Plan plan, String what) {
+        System.err.println("usrnet-spark: " + Path.of(plan.input()).getFileName() + ": " + what);
     }
 
     static String message(Exception e) {
