@@ -12,6 +12,7 @@ import io.usrnet.core.io.ImageFiles;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.core.io.KernelSpec;
 import io.usrnet.train.Trainer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +43,18 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--images", required = true, paramLabel = "DIR",
+    @Option(names = "--images", paramLabel = "DIR",
             description = "Folder of HR images (8-bit; grey images are used as R = G = B), taken in name order.")
     Path images;
 
-    @Option(names = "--kernels", required = true, paramLabel = "SPEC",
+    @Option(names = "--kernels", paramLabel = "SPEC",
             description = "Kernel file holding all kernels, e.g. kernels_12.mat (see restore --kernel for the forms).")
     String kernels;
+
+    @Option(names = "--merge", split = ",", paramLabel = "CSV",
+            description = "Instead of evaluating: join the table1.csv files of runs over different images (same "
+                    + "methods, settings and kernels) into the table of all their images, written to --out.")
+    List<Path> merge = new ArrayList<>();
 
     @Option(names = "--kernel-indices", split = ",", paramLabel = "I",
             description = "1-based kernels to use, comma-separated (default: all in the file).")
@@ -101,6 +107,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!merge.isEmpty()) {
+            return merge();
+        }
+        if (images == null || kernels == null) {
+            throw new IllegalArgumentException("eval needs --images and --kernels (or --merge CSV,... to join runs)");
+        }
         List<Method> methodList = parseAll(methods, Method::parse);
         List<Setting> grid = grid();
         if (every < 1) {
@@ -158,6 +170,28 @@ final class EvalCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "eval: %d images, %d scores in %.1f s; wrote %s and %s%n", result.images().size(),
                     result.scores().size(), result.seconds(), out.resolve(Table1Report.MARKDOWN),
                     out.resolve(Table1Report.CSV));
+            err.flush();
+        }
+        return 0;
+    }
+
+    /** --merge: the table of the union of earlier runs' scores. */
+    private int merge() throws IOException {
+        if (images != null) {
+            throw new IllegalArgumentException("--merge joins earlier runs; it takes no --images");
+        }
+        for (Path f : merge) {
+            if (!Files.isRegularFile(f)) {
+                throw new java.nio.file.NoSuchFileException(f.toString(), null, "file not found");
+            }
+        }
+        EvaluationResult result = Table1Report.merge(merge);
+        Files.createDirectories(out);
+        Table1Report.write(result, out);
+        if (!quiet) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "eval: %d images, %d scores from %d files; wrote %s and %s%n", result.images().size(),
+                    result.scores().size(), merge.size(), out.resolve(Table1Report.MARKDOWN), out.resolve(Table1Report.CSV));
             err.flush();
         }
         return 0;

@@ -82,6 +82,40 @@ class EvalCommandTest {
     }
 
     @Test
+    void runsOverDifferentImagesMergeIntoOneTable() throws IOException {
+        Path other = Files.createDirectories(dir.resolve("hr2"));
+        Image bird = ImageFiles.readImage(images.resolve("bird.png"));
+        ImageFiles.write(other.resolve("bird-flipped.png"), io.usrnet.data.Dihedral.values()[4].apply(bird));
+        String[] grid = {"--kernels", KERNELS, "--kernel-indices", "2", "--settings", "x2:0", "--methods",
+            "nearest,bicubic", "--quiet", "--contact-sheet", "0"};
+        Path a = dir.resolve("part-a");
+        Path b = dir.resolve("part-b");
+        assertThat(CliTestSupport.run(concat("eval", "--images", images, "--out", a, grid)).exitCode()).isZero();
+        assertThat(CliTestSupport.run(concat("eval", "--images", other, "--out", b, grid)).exitCode()).isZero();
+        Path merged = dir.resolve("merged");
+        CliTestSupport.Run r = CliTestSupport.run("eval", "--merge", a.resolve("table1.csv") + "," + b.resolve("table1.csv"),
+                "--out", merged);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("eval: 2 images, 4 scores from 2 files");
+        assertThat(Files.readString(merged.resolve("table1.md"))).contains("mean over 2 images");
+        assertThat(Files.readAllLines(merged.resolve("table1.csv"))).hasSize(1 + 4);
+        assertError(CliTestSupport.run("eval", "--merge", a.resolve("table1.csv") + "," + a.resolve("table1.csv"),
+                "--out", merged), "usrnet: error: the score of bird.png for nearest x2:0 k2 appears twice");
+        assertError(CliTestSupport.run("eval", "--out", merged), "usrnet: error: eval needs --images and --kernels");
+    }
+
+    private static Object[] concat(Object a, Object b, Object c, Object d, Object e, String[] rest) {
+        Object[] all = new Object[5 + rest.length];
+        all[0] = a;
+        all[1] = b;
+        all[2] = c;
+        all[3] = d;
+        all[4] = e;
+        System.arraycopy(rest, 0, all, 5, rest.length);
+        return all;
+    }
+
+    @Test
     void badInputFailsWithOneLine() throws IOException {
         Path out = dir.resolve("bad");
         Path empty = Files.createDirectories(dir.resolve("empty"));

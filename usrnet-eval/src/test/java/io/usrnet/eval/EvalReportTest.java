@@ -1,6 +1,7 @@
 package io.usrnet.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
@@ -67,5 +68,33 @@ class EvalReportTest {
             assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
                     .containsExactly("table1.csv", "table1.md");
         }
+    }
+
+    @Test
+    void partsOfAnEvaluationMergeIntoTheTableOfTheWhole(@TempDir Path dir) throws IOException {
+        EvaluationResult whole = result();
+        // the same scores split by image into two runs' CSV files
+        for (String img : whole.images()) {
+            List<Score> part = whole.scores().stream().filter(s -> s.image().equals(img)).toList();
+            Path d = Files.createDirectories(dir.resolve(img.replace(",", "_")));
+            Table1Report.write(new EvaluationResult(whole.methods(), whole.settings(), whole.kernels(), List.of(img),
+                    part, 1.0), d);
+        }
+        List<Path> parts = List.of(dir.resolve("a.png/table1.csv"), dir.resolve("b_c.png/table1.csv"));
+        EvaluationResult merged = Table1Report.merge(parts);
+        assertThat(Table1Report.markdown(merged)).isEqualTo(Table1Report.markdown(whole));
+        assertThat(merged.scores()).containsExactlyInAnyOrderElementsOf(whole.scores());
+        // the same part twice: a score twice
+        assertThatThrownBy(() -> Table1Report.merge(List.of(parts.get(0), parts.get(0))))
+                .hasMessageContaining("appears twice");
+        // a part on another grid: refused, naming what is missing
+        List<String> lines = new ArrayList<>(Files.readAllLines(parts.get(1)));
+        lines.remove(lines.size() - 1);
+        Path cut = dir.resolve("cut.csv");
+        Files.write(cut, lines);
+        assertThatThrownBy(() -> Table1Report.merge(List.of(parts.get(0), cut)))
+                .hasMessageContaining("b,c.png has no score for bicubic x3:2.55 k12");
+        Files.writeString(cut, "image,psnr\n");
+        assertThatThrownBy(() -> Table1Report.merge(List.of(cut))).hasMessageContaining("not a table1.csv of eval");
     }
 }
