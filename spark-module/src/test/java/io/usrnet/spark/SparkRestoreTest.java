@@ -248,6 +248,12 @@ class SparkRestoreTest {
         assertThat(resumed.get(1, 2 * 33, 2 * 56)).isZero();
         assertThat(resumed.get(1, 2 * 33 - 1, 2 * 56 - 1)).isEqualTo(stitched.get(1, 2 * 33 - 1, 2 * 56 - 1));
         assertThat(part.getParent()).doesNotExist();
+        // σ auto: measured once, on the cluster, before the pieces
+        Path autoOut = Files.createDirectories(dir.resolve("big-auto"));
+        RestoreJob auto = new RestoreJob(job.kernel(), 2, Double.NaN, Boundary.PERIODIC, null, 0, 0, 1, "npy", false,
+                64, margin);
+        assertThat(byName(SparkRestore.run(sc, List.of(big.toString()), autoOut, auto, 4, 1)).get("big.png").status())
+                .isEqualTo(Status.RESTORED);
         // and a second run without --overwrite writes nothing
         assertThat(byName(SparkRestore.run(sc, List.of(big.toString()), out, split, 4, 1)).get("big.png").status())
                 .isEqualTo(Status.SKIPPED);

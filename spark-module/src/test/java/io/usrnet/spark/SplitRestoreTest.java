@@ -113,4 +113,25 @@ class SplitRestoreTest {
         assertThat(new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, null, false, 64, 8).splits(64, 64))
                 .isFalse();
     }
+
+    @Test
+    void sigmaOfAnImageInPiecesIsTheWholeImageEstimate() throws IOException {
+        // wider than NoiseEstimator.MAX_SIDE: the estimate measures the centre crop, which is all that is read
+        java.util.Random random = new java.util.Random(3);
+        float[] v = new float[3 * 48 * 1100];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (0.5 + 0.3 * Math.sin(i % 1100 / 40.0) + 0.02 * random.nextGaussian());
+        }
+        Image x = Image.wrap(3, 48, 1100, v);
+        Path f = dir.resolve("wide.tif");
+        ImageFiles.write(f, x);
+        Path k = dir.resolve("k.npy");
+        io.usrnet.data.io.NpyArray.writeKernel(k, io.usrnet.data.Kernels.anisotropicGaussian(5, 1.0, 1.0, 0));
+        RestoreJob auto = new RestoreJob(k.toString(), 2, Double.NaN, Boundary.SMOOTH, null, 0, 0, 1, null, false, 512, 8);
+        SplitRestore.Plan plan = SplitRestore.plan(f.toString(), dir.resolve("out/wide.tif"), 48, 1100, auto);
+        double[] measured = SplitRestore.measureSigma(plan);
+        assertThat(measured[0]).isEqualTo(io.usrnet.data.NoiseEstimator.DEFAULT.estimate(x).sigma()).isBetween(4.0, 6.0);
+        Files.delete(f);
+        assertThat(SplitRestore.measureSigma(plan)[0]).as("unreadable").isNaN();
+    }
 }
