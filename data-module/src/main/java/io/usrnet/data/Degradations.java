@@ -212,16 +212,36 @@ public final class Degradations {
     public static Image upsampleNearest(Image x, int s) {
         requireNonNull(x);
         Checks.requirePositive("scale", s);
-        int h = x.height();
-        int w = x.width();
         long total = (long) x.size() * s * s;
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("upsampling " + x.shape() + " by " + s + " is too large");
         }
+        float[] out = new float[(int) total];
+        upsampleNearest(x, s, out);
+        return Image.wrap(x.channels(), x.height() * s, x.width() * s, out);
+    }
+
+    /**
+     * {@link #upsampleNearest(Image, int)} into a caller's array, without allocating: out[c][i][j] =
+     * x[c][⌊i/s⌋][⌊j/s⌋], planar C×(s·H)×(s·W). For a restoration's estimate x₀, which the
+     * restoration then updates in place.
+     *
+     * @param out modified: receives the C·s²·H·W samples
+     * @throws IllegalArgumentException if s &lt; 1 or {@code out} does not hold C·s²·H·W samples
+     */
+    public static void upsampleNearest(Image x, int s, float[] out) {
+        requireNonNull(x);
+        Checks.requirePositive("scale", s);
+        int h = x.height();
+        int w = x.width();
+        long total = (long) x.size() * s * s;
+        if (out == null || out.length != total) {
+            throw new IllegalArgumentException("out must hold " + total + " samples (" + x.shape() + " upsampled by "
+                    + s + "), got " + (out == null ? "null" : out.length));
+        }
         int oh = h * s;
         int ow = w * s;
         float[] src = x.buffer();
-        float[] out = new float[(int) total];
         for (int c = 0; c < x.channels(); c++) {
             for (int i = 0; i < oh; i++) {
                 int srcRow = (c * h + i / s) * w;
@@ -231,7 +251,6 @@ public final class Degradations {
                 }
             }
         }
-        return Image.wrap(x.channels(), oh, ow, out);
     }
 
     /**

@@ -71,13 +71,21 @@ public final class MemoryModel {
      */
     public static final long FAST_TENSOR_BYTES = 60L << 20;
 
-    /** Bytes of live arrays per restored (HR) pixel: x, z; the OTF; 3 scratch spectra; the tiling's weight sum. */
-    private static final double BYTES_PER_HR_PIXEL = 2 * 3 * Float.BYTES + Double.BYTES + 3 * Double.BYTES
+    /**
+     * Bytes of live arrays per restored (HR) pixel: x, z; the OTF; the data step's one scratch
+     * spectrum (channels take turns); the tiling's weight sum.
+     */
+    private static final double BYTES_PER_HR_PIXEL = 2 * 3 * Float.BYTES + Double.BYTES + Double.BYTES
             + Float.BYTES;
-    /** Transient per HR pixel while the restoration is set up: the upsampled copy and the PSF plane. */
-    private static final double SETUP_BYTES_PER_HR_PIXEL = 2 * 3 * Float.BYTES + Double.BYTES;
-    /** Per LR pixel: y, ⇓s|FB|², 3 complex LR spectra and 3 complex correction terms. */
-    private static final double BYTES_PER_LR_PIXEL = 3 * Float.BYTES + Double.BYTES + 2 * 3 * 2 * Double.BYTES;
+    /**
+     * Transient per HR pixel while the restoration is set up, left for the collector: the PSF plane;
+     * with the smooth boundary the extension's upsampled and extended copies (x₀ itself is
+     * upsampled in place).
+     */
+    private static final double SETUP_BYTES_PER_HR_PIXEL = Double.BYTES + 2 * 3 * Float.BYTES;
+    /** Per LR pixel: y, ⇓s|FB|², 3 complex LR spectra and the one complex correction term. */
+    private static final double BYTES_PER_LR_PIXEL = 3 * Float.BYTES + Double.BYTES + 3 * 2 * Double.BYTES
+            + 2 * Double.BYTES;
 
     /** A size: number, optional unit, optional "b" or "ib". */
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?b)?");

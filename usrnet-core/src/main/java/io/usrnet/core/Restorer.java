@@ -216,7 +216,8 @@ public final class Restorer implements AutoCloseable {
         int c = y.channels();
         int h = data.hrHeight();
         int w = data.hrWidth();
-        float[] x = Degradations.upsampleNearest(y, scale).toArray();
+        float[] x = new float[c * h * w];
+        Degradations.upsampleNearest(y, scale, x); // x₀, updated in place below
         float[] z = new float[x.length];
         IterationListener listener = options.listener().orElse(null);
         ProgressListener progress = options.progress().orElse(null);
