@@ -48,7 +48,8 @@ final class EvalCommand implements Callable<Integer> {
     Path images;
 
     @Option(names = "--kernels", paramLabel = "SPEC",
-            description = "Kernel file holding all kernels, e.g. kernels_12.mat (see restore --kernel for the forms).")
+            description = "Kernel file holding all kernels (see restore --kernel for the forms), e.g. the repository's "
+                    + "samples/kernels_12.mat.")
     String kernels;
 
     @Option(names = "--merge", split = ",", paramLabel = "CSV",
