@@ -124,9 +124,8 @@ public final class SparkRestore {
             ImageFiles.write(out, ImageFiles.forOutput(out, hr, alpha, lr.format(), size));
             return new ImageResult(input, out.toString(), ImageResult.Status.RESTORED, seconds(t0), "");
         } catch (Exception e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new ImageResult(input, out.toString(), ImageResult.Status.FAILED, seconds(t0),
-                    message.replaceAll("\\s+", " "));
+                    SplitRestore.message(e));
         }
     }
 

@@ -170,16 +170,16 @@ final class SplitRestore {
         ImageResult[] rows = new ImageResult[plans.size()];
         List<Integer> ready = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
+        int next = 0;
         for (int k = 0; k < plans.size(); k++) {
             Plan plan = plans.get(k);
             double secs = sigmas.get(k)[1];
             String error = Double.isNaN(sigmas.get(k)[0]) ? "measuring σ: " + plan.input() + ": cannot be read" : "";
-            for (int p = 0; p < pieces.size(); p++) {
-                if (pieces.get(p).plan() == plan) {
-                    secs += results.get(p).seconds();
-                    if (error.isEmpty() && !results.get(p).error().isEmpty()) {
-                        error = pieces.get(p).describe() + ": " + results.get(p).error();
-                    }
+            // the pieces were listed plan after plan: this plan's are the next ones
+            for (; next < pieces.size() && pieces.get(next).plan() == plan; next++) {
+                secs += results.get(next).seconds();
+                if (error.isEmpty() && !results.get(next).error().isEmpty()) {
+                    error = pieces.get(next).describe() + ": " + results.get(next).error();
                 }
             }
             if (error.isEmpty()) {
@@ -527,6 +527,7 @@ final class SplitRestore {
         System.err.println("usrnet-spark: " + Path.of(plan.input()).getFileName() + ": " + what);
     }
 
+    /** A failure as one line of the results table: the exception's message, or its kind. */
     static String message(Exception e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return m.replaceAll("\\s+", " ");
