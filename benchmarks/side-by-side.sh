@@ -3,6 +3,8 @@
 # restore_pytorch.py: training/device/train_usrnet.py's USRNet, CPU, float32), measured in ONE run on
 # ONE machine: the same weights (random, per configuration), the same input, the same number of
 # threads, the two sides interleaved round by round so that the machine's load hits both alike.
+# Ours runs twice per round: the default (--precision fp32) and the fast mode (--precision bf16; on a
+# CPU without bfloat16 instructions it warns and runs fp32).
 # Prints each round, then the medians and their ratio (ours / PyTorch) for the whole process and for
 # the restore alone (each side's own timer: an in-process time for ours is not printed by
 # `restore`, so ours is whole-process only; PyTorch's network-only time is printed for reference).
@@ -33,29 +35,36 @@ np.save(d + "/lr_tiny.npy", rng.random((128, 128, 3), dtype=np.float32))
 np.save(d + "/lr_usrnet.npy", rng.random((64, 64, 3), dtype=np.float32))
 PYEOF
 now() { date +%s.%N; }
-printf '%-7s %5s %10s %10s %12s\n' case round ours_s pytorch_s pytorch_net_s
+printf '%-7s %5s %10s %10s %10s %12s\n' case round ours_s bf16_s pytorch_s pytorch_net_s
 summary=()
 for cfg in tiny usrnet; do
   "$py" "$here/benchmarks/restore_pytorch.py" make-weights "$cfg" "$work/$cfg.safetensors"
-  ours=(); theirs=(); net=()
+  ours=(); fast=(); theirs=(); net=()
   for ((r = 1; r <= rounds; r++)); do
     t0=$(now)
     "$here/usrnet" restore --input "$work/lr_$cfg.npy" --kernel "$work/k.npy" --scale 4 --sigma 0 \
         --weights "$work/$cfg.safetensors" --output "$work/ours_$cfg.npy" --quiet
     t1=$(now)
+    "$here/usrnet" restore --input "$work/lr_$cfg.npy" --kernel "$work/k.npy" --scale 4 --sigma 0 \
+        --weights "$work/$cfg.safetensors" --output "$work/bf16_$cfg.npy" --quiet --precision bf16
+    tb=$(now)
     line=$("$py" "$here/benchmarks/restore_pytorch.py" restore "$work/$cfg.safetensors" "$work/lr_$cfg.npy" \
         "$work/k.npy" 4 0 "$work/theirs_$cfg.npy" "$threads")
     t2=$(now)
-    o=$(awk "BEGIN {print $t1 - $t0}"); p=$(awk "BEGIN {print $t2 - $t1}"); n=${line#pytorch_restore_s=}
-    ours+=("$o"); theirs+=("$p"); net+=("$n")
-    printf '%-7s %5d %10.2f %10.2f %12.2f\n' "$cfg" "$r" "$o" "$p" "$n"
+    o=$(awk "BEGIN {print $t1 - $t0}"); b=$(awk "BEGIN {print $tb - $t1}"); p=$(awk "BEGIN {print $t2 - $tb}")
+    n=${line#pytorch_restore_s=}
+    ours+=("$o"); fast+=("$b"); theirs+=("$p"); net+=("$n")
+    printf '%-7s %5d %10.2f %10.2f %10.2f %12.2f\n' "$cfg" "$r" "$o" "$b" "$p" "$n"
   done
-  diff=$("$py" -c "import numpy as np,sys; a=np.load(sys.argv[1]); b=np.load(sys.argv[2]); print('%.2g' % abs(a-b).max())" \
-      "$work/ours_$cfg.npy" "$work/theirs_$cfg.npy")
+  maxdiff() { "$py" -c "import numpy as np,sys; a=np.load(sys.argv[1]); b=np.load(sys.argv[2]); print('%.2g' % abs(a-b).max())" "$@"; }
+  diff=$(maxdiff "$work/ours_$cfg.npy" "$work/theirs_$cfg.npy")
+  diffb=$(maxdiff "$work/bf16_$cfg.npy" "$work/theirs_$cfg.npy")
   med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-  mo=$(med "${ours[@]}"); mp=$(med "${theirs[@]}"); mn=$(med "${net[@]}")
+  mo=$(med "${ours[@]}"); mb=$(med "${fast[@]}"); mp=$(med "${theirs[@]}"); mn=$(med "${net[@]}")
   summary+=("$(printf '%-7s medians: ours %.2f s, PyTorch %.2f s (network alone %.2f s); whole process ours/PyTorch = %.2f; outputs differ by %s' \
       "$cfg" "$mo" "$mp" "$mn" "$(awk "BEGIN {print $mo / $mp}")" "$diff")")
+  summary+=("$(printf '%-7s bf16: ours %.2f s; whole process ours/PyTorch = %.2f; outputs differ by %s' \
+      "$cfg" "$mb" "$(awk "BEGIN {print $mb / $mp}")" "$diffb")")
 done
 # the data step alone, 512²×3, s = 4, 25×25 Gaussian: ours the JMH benchmark with its thread pool
 # (threads=pool; the JMH average, see benchmarks/README.md), PyTorch with the same number of threads

@@ -1,5 +1,6 @@
 package io.usrnet.bench;
 
+import io.usrnet.prior.Precision;
 import io.usrnet.prior.PriorEngine;
 import io.usrnet.prior.ResUNet;
 import io.usrnet.prior.ResUNetConfig;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One ResUNet pass (the prior of one USRNet iteration, β = 0.05) with seeded random weights, on a random
  * 3-channel image: the tiny configuration (16-32-64-64) at 32² (dominated by per-call and per-operator
- * overhead), 256² and 512², the full one (64-128-256-512) at 256² and 512². GFLOP of a pass =
+ * overhead), 256² and 512², the full one (64-128-256-512) at 256² and 512², each in fp32 and bf16
+ * ({@link Precision}; bf16 refuses to run on CPUs without bfloat16 instructions). GFLOP of a pass =
  * 2 · {@link ResUNetConfig#macsPerPixel()} · pixels / 1e9; {@link MatMulBenchmark} gives the engine's
  * fp32 peak to compare with. PyTorch's intra-op threads: its default (all cores), or
  * {@code -jvmArgsAppend -Dai.djl.pytorch.num_threads=N}.
@@ -36,6 +38,10 @@ public class PriorBenchmark {
     @Param({"tiny-32", "tiny-256", "tiny-512", "full-256", "full-512"})
     public String net;
 
+    /** The convolutions' arithmetic ({@link Precision}): {@code fp32}, or {@code bf16} where the CPU has it. */
+    @Param({"fp32", "bf16"})
+    public String precision;
+
     private ResUNet resUNet;
     private int size;
     private float[] image;
@@ -49,7 +55,12 @@ public class PriorBenchmark {
         size = BenchInputs.size(net);
         image = BenchInputs.randomImage(3, size, size, 1).toArray();
         out = new float[image.length];
-        resUNet = ResUNet.random(config, 0);
+        Precision p = Precision.parse(precision);
+        if (!p.isSupported()) {
+            throw new IllegalStateException(precision + ": " + Precision.bf16Unsupported()
+                    + "; run with -p precision=fp32");
+        }
+        resUNet = ResUNet.create(config, ResUNet.randomParameters(config, 0), p);
     }
 
     /** Frees the network's native memory. */

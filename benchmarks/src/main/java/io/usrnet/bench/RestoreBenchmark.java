@@ -1,6 +1,7 @@
 package io.usrnet.bench;
 
 import io.usrnet.core.Restorer;
+import io.usrnet.prior.Precision;
 import io.usrnet.core.weights.ModelConfig;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Degradation;
@@ -43,6 +44,10 @@ public class RestoreBenchmark {
     @Param({"tiny-128", "full-64"})
     public String model;
 
+    /** The prior's arithmetic ({@link Precision}): {@code fp32}, or {@code bf16} where the CPU has it. */
+    @Param({"fp32", "bf16"})
+    public String precision;
+
     private Restorer restorer;
     private Image lr;
     private Degradation degradation;
@@ -55,7 +60,12 @@ public class RestoreBenchmark {
         int size = BenchInputs.size(model);
         lr = BenchInputs.randomImage(3, size, size, 7);
         degradation = Degradation.of(Kernels.gaussian(25, 1.6), SCALE, 2.55);
-        restorer = Restorer.builder().weights(ModelWeights.random(config, 42)).build();
+        Precision p = Precision.parse(precision);
+        if (!p.isSupported()) {
+            throw new IllegalStateException(precision + ": " + Precision.bf16Unsupported()
+                    + "; run with -p precision=fp32");
+        }
+        restorer = Restorer.builder().weights(ModelWeights.random(config, 42)).precision(p).build();
     }
 
     /** Frees the restorer's native memory. */

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.usrnet.data.Image;
+import io.usrnet.prior.Precision;
 import java.io.IOException;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
@@ -41,6 +43,7 @@ class BenchmarkSetupTest {
     void priorAndMatMul() {
         PriorBenchmark p = new PriorBenchmark();
         p.net = "tiny-32";
+        p.precision = "fp32";
         p.setUp();
         try {
             assertThat(p.denoise()).hasSize(3 * 32 * 32);
@@ -64,6 +67,11 @@ class BenchmarkSetupTest {
     void restoreTinyAtFourTimes() throws IOException {
         RestoreBenchmark r = new RestoreBenchmark();
         r.model = "tiny-16";
+        r.precision = "bf16"; // fp32 where the CPU lacks bfloat16: the benchmark refuses then
+        if (!Precision.BF16.isSupported()) {
+            assertThatThrownBy(r::setUp).hasMessageContaining("-p precision=fp32");
+            r.precision = "fp32";
+        }
         r.setUp();
         try {
             Image hr = r.restore();

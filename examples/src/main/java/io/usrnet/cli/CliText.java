@@ -8,6 +8,7 @@ import io.usrnet.core.io.PixelSize;
 import io.usrnet.core.io.SampleFormat;
 import io.usrnet.core.weights.ModelWeights;
 import io.usrnet.data.Image;
+import io.usrnet.prior.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.FileSystemException;
@@ -52,6 +53,27 @@ final class CliText {
                     number(ModelWeights.BUILT_IN_MAX_SIGMA));
             err.flush();
         }
+    }
+
+    /**
+     * The {@code --precision} value: fp32 or bf16. For bf16 on a CPU without bfloat16 instructions,
+     * warns on {@code err} that fp32 runs instead (the restorer falls back by itself).
+     *
+     * @throws IllegalArgumentException for any other value, naming the option
+     */
+    static Precision precision(String value, PrintWriter err) {
+        Precision p;
+        try {
+            p = Precision.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+        if (!p.isSupported()) {
+            err.println("usrnet: warning: --precision " + p.label() + " is not supported here: "
+                    + Precision.bf16Unsupported() + "; running fp32");
+            err.flush();
+        }
+        return p;
     }
 
     /** A number as written on a command line: 25 rather than 25.0. */

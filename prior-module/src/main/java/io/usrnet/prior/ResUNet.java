@@ -2,15 +2,13 @@ package io.usrnet.prior;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
+import ai.djl.pytorch.jni.IValue;
 import io.usrnet.prior.djl.DjlRuntime;
 import io.usrnet.prior.djl.ResUNetBlock;
+import io.usrnet.prior.djl.ScriptedResUNet;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -51,23 +49,28 @@ public final class ResUNet implements AutoCloseable {
     }
 
     private final ResUNetConfig config;
+    private final Precision precision;
     private final NDManager manager;
-    private final ResUNetBlock block;
+    /** float32 weights in parameterShapes() order (what {@link #parameters()} returns). */
+    private final Map<String, NDArray> weights = new LinkedHashMap<>();
+    private final ScriptedResUNet network;
+    private final IValue networkWeights; // the weights as the network takes them
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed; // guarded by lock
 
-    private ResUNet(ResUNetConfig config, Map<String, float[]> parameters) {
+    /** Runs in {@code precision} as given (no CPU check: tests run bf16 anywhere). */
+    ResUNet(ResUNetConfig config, Map<String, float[]> parameters, Precision precision) {
+        requireExactKernels(config);
         this.config = config;
+        this.precision = precision;
         this.manager = DjlRuntime.newManager();
         try {
-            block = new ResUNetBlock(config);
-            // the values are overwritten right away: zeros is the cheapest initializer
-            block.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
-            block.initialize(manager, DataType.FLOAT32, new Shape(1, config.inChannels(), 8, 8));
-            for (Parameter p : block.getParameters().values()) {
-                p.freeze(true); // inference only: no gradients on the weights
+            for (Map.Entry<String, int[]> e : config.parameterShapes().entrySet()) {
+                int[] s = e.getValue();
+                weights.put(e.getKey(), manager.create(parameters.get(e.getKey()), new Shape(s[0], s[1], s[2], s[3])));
             }
-            block.setParameterValues(parameters);
+            network = new ScriptedResUNet(config, precision, manager);
+            networkWeights = network.prepare(List.copyOf(weights.values()));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -88,10 +91,27 @@ public final class ResUNet implements AutoCloseable {
      * @throws IllegalStateException if DJL's PyTorch engine cannot be loaded
      */
     public static ResUNet create(ResUNetConfig config, Map<String, float[]> parameters) {
+        return create(config, parameters, Precision.FP32);
+    }
+
+    /**
+     * A network with the given weights whose convolutions run in the given precision where this
+     * CPU supports it ({@link Precision#resolve()}: BF16 falls back to FP32 on CPUs without
+     * bfloat16 instructions; {@link #precision()} tells which runs).
+     *
+     * @param config the architecture
+     * @param parameters as for {@link #create(ResUNetConfig, Map)}
+     * @param precision the requested precision
+     * @return the network; close it to free its native memory
+     * @throws IllegalArgumentException if a weight is missing, unknown, of the wrong size or not finite
+     * @throws IllegalStateException if DJL's PyTorch engine cannot be loaded
+     */
+    public static ResUNet create(ResUNetConfig config, Map<String, float[]> parameters, Precision precision) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(parameters, "parameters");
+        Objects.requireNonNull(precision, "precision");
         validateParameters(config, parameters);
-        return new ResUNet(config, parameters);
+        return new ResUNet(config, parameters, precision.resolve());
     }
 
     /** The oneDNN instruction-set cap under which widths that are not multiples of 16 compute exactly. */
@@ -207,9 +227,14 @@ public final class ResUNet implements AutoCloseable {
         return manager.getManagedArrays().size();
     }
 
-    /** The underlying block, for tests in this package. */
-    ResUNetBlock block() {
-        return block;
+    /** The float32 weights in native memory, for tests in this package. */
+    Map<String, NDArray> weightArrays() {
+        return weights;
+    }
+
+    /** @return the precision the convolutions run in (the requested one, or FP32 where it is not supported) */
+    public Precision precision() {
+        return precision;
     }
 
     /** @return the architecture */
@@ -227,7 +252,9 @@ public final class ResUNet implements AutoCloseable {
         lock.readLock().lock();
         try {
             ensureOpen();
-            return block.getParameterValues();
+            Map<String, float[]> out = new LinkedHashMap<>();
+            weights.forEach((name, array) -> out.put(name, array.toFloatArray()));
+            return out;
         } finally {
             lock.readLock().unlock();
         }
@@ -428,8 +455,7 @@ public final class ResUNet implements AutoCloseable {
             for (int y = 0; y < hp; y++) {
                 in.put(channels * plane + y * wp, betaRow, 0, wp);
             }
-            NDArray output = block.forward(new ParameterStore(call, false), new NDList(input), false)
-                    .singletonOrThrow();
+            NDArray output = network.forward(input, networkWeights, call);
             FloatBuffer result = output.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
             for (int c = 0; c < config.outChannels(); c++) {
                 for (int y = 0; y < height; y++) {
@@ -476,6 +502,8 @@ public final class ResUNet implements AutoCloseable {
         try {
             if (!closed) {
                 closed = true;
+                networkWeights.close();
+                network.close();
                 manager.close();
             }
         } finally {
@@ -485,6 +513,6 @@ public final class ResUNet implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ResUNet[" + config + "]";
+        return "ResUNet[" + config + (precision == Precision.FP32 ? "" : ", " + precision.label()) + "]";
     }
 }

@@ -125,14 +125,10 @@ class ResUNetReferenceTest {
             float[] a = image(random, 3 * h * w);
             float[] b = image(random, 3 * h * w);
             double[][] want = {reference.denoise(a, h, w, beta), reference.denoise(b, h, w, 2 * beta)};
-            ResUNetBlock block;
-            try {
-                block = net.block();
-            } catch (EngineFaultException e) {
-                assertRefusedOnlyWhereAllowed(config, e);
-                return;
-            }
             try (NDManager m = DjlRuntime.newManager()) {
+                ResUNetBlock block = new ResUNetBlock(config);
+                block.initialize(m, DataType.FLOAT32, new Shape(1, config.inChannels(), 8, 8));
+                block.setParameterValues(net.parameters());
                 float[] batch = new float[2 * 4 * h * w];
                 int plane = h * w;
                 System.arraycopy(a, 0, batch, 0, 3 * plane);
@@ -168,6 +164,56 @@ class ResUNetReferenceTest {
         assertThat(ResUNet.blockAligned(config)).as("refused a block-aligned configuration").isFalse();
         assertThat(e.getMessage()).contains("ONEDNN_MAX_CPU_ISA=SSE41", "not all multiples of 16");
     }
+
+    /**
+     * {@link Precision#BF16} (run even where the CPU lacks bfloat16 instructions: the engine emulates
+     * them) against the same double-precision reference: bfloat16 keeps 8 bits of mantissa, so each
+     * convolution input is rounded by up to 2^-9 relative. Measured on this suite's configurations:
+     * RMS error up to BF16_RMS_MEASURED, max error up to BF16_MAX_MEASURED of the output's largest
+     * magnitude; the bounds leave 3× room. The error must also be far above float32's, or bf16 did
+     * not run.
+     */
+    @ParameterizedTest(name = "widths {0}, nb {1}")
+    @MethodSource("configurations")
+    void bf16MatchesThePlainJavaReferenceWithinItsTolerance(int[] widths, int blocks) {
+        ResUNetConfig config = ResUNetConfig.rgb(widths, blocks);
+        long seed = 17L * widths[1] + widths[2] + blocks;
+        Map<String, float[]> parameters = ResUNet.randomParameters(config, seed);
+        ReferenceResUNet reference = new ReferenceResUNet(config, parameters);
+        SplittableRandom random = new SplittableRandom(seed);
+        ResUNet created;
+        try {
+            created = new ResUNet(config, parameters, Precision.BF16);
+        } catch (EngineFaultException e) {
+            assertRefusedOnlyWhereAllowed(config, e);
+            return;
+        }
+        try (ResUNet net = created) {
+            assertThat(net.precision()).isEqualTo(Precision.BF16);
+            int h = 29;
+            int w = 22;
+            float[] img = image(random, 3 * h * w);
+            double[] want = reference.denoise(img, h, w, 0.07f);
+            float[] got = net.denoise(img, 3, h, w, 0.07f);
+            double scale = Math.max(1, maxAbs(want));
+            double worst = 0;
+            double squares = 0;
+            for (int i = 0; i < got.length; i++) {
+                double d = got[i] - want[i];
+                worst = Math.max(worst, Math.abs(d));
+                squares += d * d;
+            }
+            double rms = Math.sqrt(squares / got.length) / scale;
+            worst /= scale;
+            System.out.printf("bf16 %s: rms %.2e, max %.2e of the output's magnitude%n", config, rms, worst);
+            assertThat(rms).as("relative RMS error, %s", config).isLessThanOrEqualTo(3 * BF16_RMS_MEASURED);
+            assertThat(worst).as("relative max error, %s", config).isLessThanOrEqualTo(3 * BF16_MAX_MEASURED)
+                    .isGreaterThan(20 * TOLERANCE);
+        }
+    }
+
+    private static final double BF16_RMS_MEASURED = 9.9e-4;
+    private static final double BF16_MAX_MEASURED = 4.5e-3;
 
     private static void assertClose(float[] got, double[] expected, String what, Object... args) {
         double scale = maxAbs(expected);

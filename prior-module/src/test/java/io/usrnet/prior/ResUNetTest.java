@@ -171,12 +171,10 @@ class ResUNetTest {
 
     @Test
     void inferenceWeightsDoNotRecordGradients() {
-        // block-aligned widths: block() checks the engine's training path first, which odd widths fail
-        // on machines whose AVX kernels get them wrong (EngineSelfCheck)
         try (ResUNet aligned = ResUNet.random(ResUNetConfig.of(4, 3, 16, 16, 16, 16, 1), 7)) {
-            for (Parameter p : aligned.block().getParameters().values()) {
-                assertThat(JniUtils.requiresGrad((PtNDArray) p.getArray())).as(p.getName()).isFalse();
-            }
+            assertThat(aligned.weightArrays()).hasSize(aligned.config().parameterShapes().size());
+            aligned.weightArrays().forEach((name, array) ->
+                    assertThat(JniUtils.requiresGrad((PtNDArray) array)).as(name).isFalse());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.usrnet.spark;
 
 import io.usrnet.core.Restorer;
+import io.usrnet.prior.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,14 +24,14 @@ final class ExecutorModel {
      *                       (the executor's cores divided by its concurrent tasks, so that they do not
      *                       oversubscribe the cores); ignored once the engine runs
      */
-    static synchronized Restorer get(String weights, int threadsPerTask) throws IOException {
-        String key = weights == null ? "" : weights;
+    static synchronized Restorer get(String weights, Precision precision, int threadsPerTask) throws IOException {
+        String key = (weights == null ? "" : weights) + "|" + precision;
         Restorer r = MODELS.get(key);
         if (r == null) {
             if (MODELS.isEmpty() && System.getProperty("ai.djl.pytorch.num_threads") == null) {
                 System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threadsPerTask)));
             }
-            Restorer.Builder b = Restorer.builder();
+            Restorer.Builder b = Restorer.builder().precision(precision);
             if (weights != null) {
                 b.weights(Path.of(weights));
             }

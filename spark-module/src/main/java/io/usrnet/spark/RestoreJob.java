@@ -5,6 +5,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.Boundary;
 import io.usrnet.data.Degradation;
+import io.usrnet.prior.Precision;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.Locale;
@@ -21,6 +22,8 @@ import java.util.Locale;
  * @param tile       the prior's tile side (0: whole images)
  * @param iterations the iterations to run (0: all of the model's)
  * @param ensemble   1, or 8 for the x8 self-ensemble (eight times the time)
+ * @param precision  the prior's arithmetic; {@link Precision#BF16} runs on executors whose CPU has
+ *                   bfloat16 instructions, FP32 on the others
  * @param format     the output extension ({@code png}, {@code tif}, {@code npy}, …), or {@code null} to
  *                   keep each input's (PNG for inputs in a read-only format)
  * @param overwrite  whether to restore images whose output exists (else they are skipped: a re-run
@@ -32,8 +35,8 @@ import java.util.Locale;
  *                   away), so that the pieces meet without visible seams
  */
 public record RestoreJob(String kernel, int scale, double sigma, Boundary boundary, String weights, int tile,
-        int iterations, int ensemble, String format, boolean overwrite, int split, int margin)
-        implements Serializable {
+        int iterations, int ensemble, Precision precision, String format, boolean overwrite, int split,
+        int margin) implements Serializable {
     /** The default {@link #margin()}: 32 low-resolution pixels (README, "Spark": the seam error it leaves). */
     public static final int DEFAULT_MARGIN = 32;
     /** The smallest {@link #split()} side accepted. */
@@ -61,6 +64,9 @@ public record RestoreJob(String kernel, int scale, double sigma, Boundary bounda
             throw new IllegalArgumentException("--ensemble must be 1 (off) or 8 (all flips and rotations), got "
                     + ensemble);
         }
+        if (precision == null) {
+            throw new IllegalArgumentException("--precision must be fp32 or bf16");
+        }
         if (split != 0 && split < MIN_SPLIT) {
             throw new IllegalArgumentException("--split must be 0 (off) or at least " + MIN_SPLIT + " pixels, got "
                     + split);
@@ -73,22 +79,29 @@ public record RestoreJob(String kernel, int scale, double sigma, Boundary bounda
         }
     }
 
-    /** A job with no splitting: the options of {@code usrnet restore}. */
+    /** A job with no splitting, in float32: the options of {@code usrnet restore}. */
     public RestoreJob(String kernel, int scale, double sigma, Boundary boundary, String weights, int tile,
             int iterations, int ensemble, String format, boolean overwrite) {
-        this(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, format, overwrite, 0, DEFAULT_MARGIN);
+        this(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, Precision.FP32, format, overwrite, 0,
+                DEFAULT_MARGIN);
     }
 
     /** This job with {@code overwrite} set as given. */
     public RestoreJob withOverwrite(boolean value) {
-        return new RestoreJob(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, format, value,
-                split, margin);
+        return new RestoreJob(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, precision, format,
+                value, split, margin);
     }
 
     /** This job with images larger than {@code side} split into pieces of at most that side, each with {@code margin}. */
     public RestoreJob withSplit(int side, int margin) {
-        return new RestoreJob(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, format, overwrite,
-                side, margin);
+        return new RestoreJob(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, precision, format,
+                overwrite, side, margin);
+    }
+
+    /** This job with the prior in the given arithmetic. */
+    public RestoreJob withPrecision(Precision value) {
+        return new RestoreJob(kernel, scale, sigma, boundary, weights, tile, iterations, ensemble, value, format,
+                overwrite, split, margin);
     }
 
     /** True if an image of this size is restored in pieces ({@link #split()} is on and a side is larger). */

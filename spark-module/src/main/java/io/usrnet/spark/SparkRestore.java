@@ -115,7 +115,7 @@ public final class SparkRestore {
                 return new ImageResult(input, out.toString(), ImageResult.Status.SKIPPED, seconds(t0), "");
             }
             ImageFormat.forWriting(out); // an unwritable format fails before any work
-            Restorer restorer = ExecutorModel.get(job.weights(), threadsPerTask);
+            Restorer restorer = ExecutorModel.get(job.weights(), job.precision(), threadsPerTask);
             ImageData lr = ImageFiles.read(Path.of(input));
             double sigma = job.sigmaAuto() ? NoiseEstimator.DEFAULT.estimate(lr.color()).sigma() : job.sigma();
             Image hr = restorer.restore(lr.color(), job.degradation(sigma, job.boundary()), job.options());

@@ -228,7 +228,7 @@ final class SplitRestore {
                 progress(piece.plan(), piece.describe() + ": reusing the part of an earlier run");
                 return new PieceResult("", seconds(t0));
             }
-            Restorer restorer = ExecutorModel.get(job.weights(), threadsPerTask);
+            Restorer restorer = ExecutorModel.get(job.weights(), job.precision(), threadsPerTask);
             int m = job.margin();
             Plan plan = piece.plan();
             boolean wrap = job.boundary() == Boundary.PERIODIC;

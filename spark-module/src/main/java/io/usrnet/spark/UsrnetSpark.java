@@ -1,6 +1,7 @@
 package io.usrnet.spark;
 
 import io.usrnet.data.Boundary;
+import io.usrnet.prior.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +66,11 @@ public final class UsrnetSpark implements Callable<Integer> {
             description = "8: the x8 self-ensemble (eight times the time); 1 = off (default).")
     int ensemble;
 
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
+            description = "fp32 (default) or bf16: the prior in bfloat16 on executors whose CPU has it, 2-3.5x "
+                    + "faster for about 0.01 dB (fp32 on the others).")
+    String precision;
+
     @Option(names = "--format", paramLabel = "EXT", description = "Output format: png, tif, npy (default: the "
             + "input's).")
     String format;
@@ -94,6 +100,14 @@ public final class UsrnetSpark implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "CSV", description = "Results table (default: OUT/usrnet-results.csv).")
     Path results;
 
+    private static Precision parsePrecision(String text) {
+        try {
+            return Precision.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+    }
+
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -118,7 +132,8 @@ public final class UsrnetSpark implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--boundary must be periodic or smooth, got " + boundary);
         };
         RestoreJob job = new RestoreJob(kernel, scale, noise, b, weights == null ? null
-                : weights.toAbsolutePath().toString(), tile, iterations, ensemble, format, overwrite, split, splitMargin);
+                : weights.toAbsolutePath().toString(), tile, iterations, ensemble, parsePrecision(precision), format,
+                overwrite, split, splitMargin);
         List<String> inputs = SparkRestore.listInputs(input);
         Files.createDirectories(output);
         SparkConf conf = new SparkConf().setAppName("usrnet-spark");

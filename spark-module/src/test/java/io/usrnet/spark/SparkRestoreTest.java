@@ -8,6 +8,7 @@ import io.usrnet.core.Restorer;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.data.Boundary;
+import io.usrnet.prior.Precision;
 import io.usrnet.data.Degradation;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
@@ -183,7 +184,8 @@ class SparkRestoreTest {
         Files.write(bigIn.resolve("truncated.png"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
         int margin = 12;
         // the built-in model: its results are images, so that the difference from a whole-image restore means something
-        RestoreJob split = new RestoreJob(job.kernel(), 2, 2.0, Boundary.PERIODIC, null, 0, 0, 1, "npy", false, 40,
+        RestoreJob split = new RestoreJob(job.kernel(), 2, 2.0, Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32,
+                "npy", false, 40,
                 margin);
 
         // the expected result, by the test's own cutting: 3×3 pieces of 33/33/34 rows and 28 columns, each read
@@ -250,7 +252,8 @@ class SparkRestoreTest {
         assertThat(part.getParent()).doesNotExist();
         // σ auto: measured once, on the cluster, before the pieces
         Path autoOut = Files.createDirectories(dir.resolve("big-auto"));
-        RestoreJob auto = new RestoreJob(job.kernel(), 2, Double.NaN, Boundary.PERIODIC, null, 0, 0, 1, "npy", false,
+        RestoreJob auto = new RestoreJob(job.kernel(), 2, Double.NaN, Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32,
+                "npy", false,
                 64, margin);
         assertThat(byName(SparkRestore.run(sc, List.of(big.toString()), autoOut, auto, 4, 1)).get("big.png").status())
                 .isEqualTo(Status.RESTORED);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.usrnet.core.io.ImageData;
 import io.usrnet.core.io.ImageFiles;
 import io.usrnet.data.Boundary;
+import io.usrnet.prior.Precision;
 import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import java.io.IOException;
@@ -86,12 +87,15 @@ class SplitRestoreTest {
         ImageFiles.write(in, Image.zeros(3, 8, 8));
         Path k = dir.resolve("k.npy");
         io.usrnet.data.io.NpyArray.writeKernel(k, io.usrnet.data.Kernels.anisotropicGaussian(5, 1.0, 1.0, 0));
-        RestoreJob job = new RestoreJob(k.toString(), 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, null, false, 64, 8);
+        RestoreJob job = new RestoreJob(k.toString(), 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32,
+                null, false, 64, 8);
         String a = SplitRestore.fingerprint(in.toString(), 100, 100, job);
+        assertThat(SplitRestore.fingerprint(in.toString(), 100, 100, job.withPrecision(Precision.BF16)))
+                .isNotEqualTo(a);
         assertThat(SplitRestore.fingerprint(in.toString(), 100, 100, job.withOverwrite(true))).isEqualTo(a);
         assertThat(SplitRestore.fingerprint(in.toString(), 100, 100, job.withSplit(64, 16))).isNotEqualTo(a);
         assertThat(SplitRestore.fingerprint(in.toString(), 100, 100, new RestoreJob(k.toString(), 2, 2.0,
-                Boundary.PERIODIC, null, 0, 0, 1, null, false, 64, 8))).isNotEqualTo(a);
+                Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32, null, false, 64, 8))).isNotEqualTo(a);
         Files.setLastModifiedTime(in, java.nio.file.attribute.FileTime.fromMillis(0));
         assertThat(SplitRestore.fingerprint(in.toString(), 100, 100, job)).isNotEqualTo(a);
         assertThat(SplitRestore.plan(in.toString(), dir.resolve("out/in.png"), 100, 130, job).parts())
@@ -104,13 +108,17 @@ class SplitRestoreTest {
 
     @Test
     void splitOptionsAreChecked() {
-        assertThatThrownBy(() -> new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, null, false, 16, 8))
+        assertThatThrownBy(() -> new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32,
+                null, false, 16, 8))
                 .hasMessageContaining("--split must be 0 (off) or at least 32");
-        assertThatThrownBy(() -> new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, null, false, 64, 64))
+        assertThatThrownBy(() -> new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32,
+                null, false, 64, 64))
                 .hasMessageContaining("--split-margin");
-        assertThat(new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, null, false, 64, 8).splits(64, 65))
+        assertThat(new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32,
+                null, false, 64, 8).splits(64, 65))
                 .isTrue();
-        assertThat(new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, null, false, 64, 8).splits(64, 64))
+        assertThat(new RestoreJob("k.npy", 2, 1.0, Boundary.PERIODIC, null, 0, 0, 1, Precision.FP32,
+                null, false, 64, 8).splits(64, 64))
                 .isFalse();
     }
 
@@ -127,7 +135,8 @@ class SplitRestoreTest {
         ImageFiles.write(f, x);
         Path k = dir.resolve("k.npy");
         io.usrnet.data.io.NpyArray.writeKernel(k, io.usrnet.data.Kernels.anisotropicGaussian(5, 1.0, 1.0, 0));
-        RestoreJob auto = new RestoreJob(k.toString(), 2, Double.NaN, Boundary.SMOOTH, null, 0, 0, 1, null, false, 512, 8);
+        RestoreJob auto = new RestoreJob(k.toString(), 2, Double.NaN, Boundary.SMOOTH, null, 0, 0, 1, Precision.FP32,
+                null, false, 512, 8);
         SplitRestore.Plan plan = SplitRestore.plan(f.toString(), dir.resolve("out/wide.tif"), 48, 1100, auto);
         double[] measured = SplitRestore.measureSigma(plan);
         assertThat(measured[0]).isEqualTo(io.usrnet.data.NoiseEstimator.DEFAULT.estimate(x).sigma()).isBetween(4.0, 6.0);

@@ -35,6 +35,10 @@ class UsrnetSparkTest {
         String[] ensemble = run("--input", "in", "--output", "out", "--kernel", "k.npy", "--scale", "2", "--sigma", "2",
                 "--ensemble", "4");
         assertThat(ensemble[1]).contains("--ensemble must be 1 (off) or 8 (all flips and rotations), got 4");
+        String[] precision = run("--input", "in", "--output", "out", "--kernel", "k.npy", "--scale", "2", "--sigma",
+                "2", "--precision", "fp16");
+        assertThat(precision[0]).isEqualTo("2");
+        assertThat(precision[1].strip()).isEqualTo("usrnet-spark: error: --precision must be fp32 or bf16, got 'fp16'");
         String[] split = run("--input", "in", "--output", "out", "--kernel", "k.npy", "--scale", "2", "--sigma", "2",
                 "--split", "1024", "--split-margin", "2000");
         assertThat(split[0]).isEqualTo("2");

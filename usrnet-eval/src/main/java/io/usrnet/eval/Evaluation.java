@@ -11,6 +11,7 @@ import io.usrnet.data.Degradations;
 import io.usrnet.data.Image;
 import io.usrnet.data.Kernel;
 import io.usrnet.data.NoiseEstimator;
+import io.usrnet.prior.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,8 +130,16 @@ public final class Evaluation {
         return setting.sigma() > 0 ? Degradations.addGaussianNoise(lr, setting.sigma(), seed) : lr;
     }
 
-    private Restorer restorer() throws IOException {
-        Restorer.Builder b = Restorer.builder();
+    /** The network of the given precision, or null if no method in this evaluation runs it. */
+    private Restorer restorer(Precision precision) throws IOException {
+        boolean bf16 = precision == Precision.BF16;
+        if (methods.stream().noneMatch(m -> m.usesNetwork() && (m == Method.USRNET_BF16) == bf16)) {
+            return null;
+        }
+        if (!precision.isSupported()) {
+            throw new IllegalArgumentException("method " + Method.USRNET_BF16 + ": " + Precision.bf16Unsupported());
+        }
+        Restorer.Builder b = Restorer.builder().precision(precision);
         if (weights != null) {
             b.weights(weights);
         }
@@ -149,7 +158,7 @@ public final class Evaluation {
         List<Score> scores = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int done = 0;
-        try (Restorer restorer = methods.stream().anyMatch(Method::usesNetwork) ? restorer() : null) {
+        try (Restorer restorer = restorer(Precision.FP32); Restorer bf16 = restorer(Precision.BF16)) {
             for (Path file : images) {
                 String name = file.getFileName().toString();
                 names.add(name);
@@ -163,7 +172,8 @@ public final class Evaluation {
                         List<Score> item = new ArrayList<>();
                         Map<Method, Image> outputs = new LinkedHashMap<>();
                         for (Method m : methods) {
-                            Image out = restore(m, restorer, lr, e.getValue(), setting);
+                            Image out = restore(m, m == Method.USRNET_BF16 ? bf16 : restorer, lr, e.getValue(),
+                                    setting);
                             outputs.put(m, out);
                             item.add(new Score(m, setting, k, name, Metrics.psnr(out, reference, s * s),
                                     Metrics.psnrY(out, reference, s), Metrics.ssim(out, reference, s)));
@@ -187,7 +197,7 @@ public final class Evaluation {
     private Image restore(Method m, Restorer restorer, Image lr, Kernel k, Setting setting) {
         int s = setting.scale();
         return switch (m) {
-            case USRNET -> restorer.restore(lr, setting.degradation(k));
+            case USRNET, USRNET_BF16 -> restorer.restore(lr, setting.degradation(k));
             case USRNET_AUTO_SIGMA -> restorer.restore(lr,
                     Degradation.of(k, s, NoiseEstimator.DEFAULT.estimate(lr).sigma()));
             case USRNET_X8 -> restorer.restore(lr, setting.degradation(k), RestoreOptions.builder().ensemble(8).build());

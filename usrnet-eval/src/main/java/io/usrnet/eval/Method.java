@@ -19,6 +19,12 @@ public enum Method {
      * ({@link io.usrnet.core.RestoreOptions.Builder#ensemble(int)}); eight times the time.
      */
     USRNET_X8("usrnet-x8"),
+    /**
+     * The USRNet network as {@link #USRNET} with its prior's convolutions in bfloat16
+     * ({@link io.usrnet.prior.Precision#BF16}): what the fast mode costs in quality. Needs a CPU
+     * with bfloat16 instructions; not in the default list.
+     */
+    USRNET_BF16("usrnet-bf16"),
     /** Nearest-neighbour upsampling of the degraded image (the network's initial estimate). */
     NEAREST("nearest"),
     /** Plain bicubic interpolation of the degraded image, see {@link Bicubic}. */
@@ -58,7 +64,7 @@ public enum Method {
 
     /** True for the methods that run the network (and need weights). */
     public boolean usesNetwork() {
-        return this == USRNET || this == USRNET_AUTO_SIGMA || this == USRNET_X8;
+        return this == USRNET || this == USRNET_AUTO_SIGMA || this == USRNET_X8 || this == USRNET_BF16;
     }
 
     @Override

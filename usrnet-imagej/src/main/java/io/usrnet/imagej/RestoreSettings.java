@@ -19,9 +19,11 @@ import java.util.Locale;
  * @param iterations how many of the model's iterations to run, 0 for all
  * @param ensemble   the x8 self-ensemble: each plane restored in its 8 flips and rotations and the results
  *                   averaged (eight times the time); macro keyword {@code ensemble}
+ * @param fast       the prior's convolutions in bfloat16 ({@link io.usrnet.prior.Precision#BF16}) where the
+ *                   CPU has bfloat16 instructions, float32 elsewhere; macro keyword {@code fast}
  */
 public record RestoreSettings(String kernel, int scale, double sigma, Boundary boundary, String weights,
-        int iterations, boolean ensemble) {
+        int iterations, boolean ensemble, boolean fast) {
     /** The largest scale offered. */
     public static final int MAX_SCALE = 4;
 
@@ -53,7 +55,7 @@ public record RestoreSettings(String kernel, int scale, double sigma, Boundary b
     /**
      * The settings a macro's option string holds, as {@code run("USRNet Restore...", options)} passes
      * them; absent keys take their defaults (scale 1, sigma auto, boundary smooth, built-in weights,
-     * all iterations, no ensemble), {@code kernel} is required.
+     * all iterations, no ensemble, float32), {@code kernel} is required.
      *
      * @throws IllegalArgumentException if a value is not understood (the message names its key)
      */
@@ -67,7 +69,8 @@ public record RestoreSettings(String kernel, int scale, double sigma, Boundary b
         // a checkbox: its key alone, outside any [bracketed] value
         String bare = " " + options.replaceAll("\\[[^\\]]*\\]", "[]") + " ";
         boolean ensemble = bare.matches("(?s).*\\sensemble\\s.*");
-        return new RestoreSettings(kernel, scale, sigma, boundary, weights, iterations, ensemble);
+        boolean fast = bare.matches("(?s).*\\sfast\\s.*");
+        return new RestoreSettings(kernel, scale, sigma, boundary, weights, iterations, ensemble, fast);
     }
 
     /** These settings as macro options, e.g. {@code kernel=[/k.npy] scale=2 sigma=2 boundary=periodic}. */
@@ -82,6 +85,9 @@ public record RestoreSettings(String kernel, int scale, double sigma, Boundary b
         }
         if (ensemble) {
             sb.append(" ensemble");
+        }
+        if (fast) {
+            sb.append(" fast");
         }
         return sb.toString();
     }

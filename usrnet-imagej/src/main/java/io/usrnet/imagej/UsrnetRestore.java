@@ -3,6 +3,7 @@ package io.usrnet.imagej;
 import io.usrnet.core.Restorer;
 import io.usrnet.core.io.KernelFiles;
 import io.usrnet.data.Kernel;
+import io.usrnet.prior.Precision;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
@@ -122,7 +123,7 @@ public final class UsrnetRestore implements PlugIn {
     }
 
     private static Restorer build(RestoreSettings settings) throws IOException {
-        Restorer.Builder b = Restorer.builder();
+        Restorer.Builder b = Restorer.builder().precision(settings.fast() ? Precision.BF16 : Precision.FP32);
         if (!settings.weights().isEmpty()) {
             b.weights(Path.of(settings.weights()));
         }
@@ -144,6 +145,8 @@ public final class UsrnetRestore implements PlugIn {
         gd.addNumericField("Iterations", 0, 0, 3, "(0 = all of the model's)");
         gd.addCheckbox("Ensemble (x8: 8 flips and rotations averaged, 8 times the time)",
                 Prefs.get(PREFS + "ensemble", false));
+        gd.addCheckbox("Fast (bfloat16 prior, 2-3.5x faster where the CPU has bfloat16 instructions; ~0.01 dB)",
+                Prefs.get(PREFS + "fast", false));
         gd.addMessage("Kernel: .npy, .mat[:VARIABLE[:INDEX]], .txt, .csv, .png, .tif; one kernel, or one per channel.\n"
                 + "Sigma: the noise level in [0, 255] units of the image's range, or auto (measured on each plane).\n"
                 + "Boundary: smooth for real images, periodic for circularly blurred test images.\n"
@@ -159,14 +162,16 @@ public final class UsrnetRestore implements PlugIn {
         String weights = gd.getNextString();
         double iterations = gd.getNextNumber();
         boolean ensemble = gd.getNextBoolean();
+        boolean fast = gd.getNextBoolean();
         RestoreSettings settings = new RestoreSettings(kernel, (int) scale, RestoreSettings.parseSigma(sigma),
-                RestoreSettings.parseBoundary(boundary), weights, (int) iterations, ensemble);
+                RestoreSettings.parseBoundary(boundary), weights, (int) iterations, ensemble, fast);
         Prefs.set(PREFS + "kernel", kernel);
         Prefs.set(PREFS + "scale", settings.scale());
         Prefs.set(PREFS + "sigma", settings.sigmaText());
         Prefs.set(PREFS + "boundary", boundary);
         Prefs.set(PREFS + "weights", settings.weights());
         Prefs.set(PREFS + "ensemble", ensemble);
+        Prefs.set(PREFS + "fast", fast);
         return settings;
     }
 

@@ -254,7 +254,7 @@ class UsrnetRestoreTest {
         }
         ImagePlus imp = new ImagePlus("channels", stack);
         imp.setDimensions(3, 1, 1);
-        RestoreSettings settings = new RestoreSettings(mat.toString(), 1, 3, Boundary.PERIODIC, "", 0, false);
+        RestoreSettings settings = new RestoreSettings(mat.toString(), 1, 3, Boundary.PERIODIC, "", 0, false, false);
         ImagePlus out = StackRestore.restore(imp, settings, kernels, restorer, StackRestore.SILENT);
         double[] range = StackRestore.intensityRange(imp.getStack(), ImagePlus.GRAY32);
         for (int c = 0; c < 3; c++) {
@@ -290,7 +290,7 @@ class UsrnetRestoreTest {
     @Test
     void macroOptionsAreReadAndWrittenWithTheDialogsKeys() {
         RestoreSettings s = RestoreSettings.fromMacroOptions("kernel=[/data/my k.npy] scale=2 sigma=2 boundary=periodic");
-        assertThat(s).isEqualTo(new RestoreSettings("/data/my k.npy", 2, 2, Boundary.PERIODIC, "", 0, false));
+        assertThat(s).isEqualTo(new RestoreSettings("/data/my k.npy", 2, 2, Boundary.PERIODIC, "", 0, false, false));
         assertThat(s.toMacroOptions()).isEqualTo("kernel=[/data/my k.npy] scale=2 sigma=2 boundary=periodic");
         RestoreSettings defaults = RestoreSettings.fromMacroOptions("kernel=k.npy");
         assertThat(defaults.sigmaAuto()).isTrue();
@@ -303,6 +303,10 @@ class UsrnetRestoreTest {
         assertThat(x8.toMacroOptions()).isEqualTo("kernel=[k.npy] scale=2 sigma=auto boundary=smooth ensemble");
         // a path holding the word is no checkbox
         assertThat(RestoreSettings.fromMacroOptions("kernel=[/data/my ensemble k.npy]").ensemble()).isFalse();
+        RestoreSettings fast = RestoreSettings.fromMacroOptions("kernel=[k.npy] scale=2 ensemble fast");
+        assertThat(fast.fast()).isTrue();
+        assertThat(fast.toMacroOptions()).isEqualTo("kernel=[k.npy] scale=2 sigma=auto boundary=smooth ensemble fast");
+        assertThat(RestoreSettings.fromMacroOptions("kernel=[/data/fast k.npy]").fast()).isFalse();
         assertThatThrownBy(() -> RestoreSettings.fromMacroOptions("scale=2")).hasMessageStartingWith("Kernel: choose");
         assertThatThrownBy(() -> RestoreSettings.fromMacroOptions("kernel=k.npy scale=two"))
                 .hasMessage("Scale must be a whole number, got 'two'");
