@@ -83,8 +83,17 @@ public final class DataStep {
         this.parallel = parallel;
         this.fft = new RealFft2d(hrHeight, hrWidth);
         this.otf = new double[fft.spectrumLength()];
-        double[] psf = kernel.toPeriodicGrid(hrHeight, hrWidth);
-        Parallel.forEach(parallel, fft.rowBlocks(), b -> fft.forwardRows(psf, 0, otf, b));
+        // the OTF from the PSF's periodic grid one row block at a time: the grid is zero but for the
+        // kernel's rows, and a zero block's row spectra are the zeros otf starts with, so no H×W
+        // plane is needed (what bounds the largest image a memory budget admits)
+        Parallel.forEach(parallel, fft.rowBlocks(), b -> {
+            int r0 = b * RealFft2d.ROW_BLOCK;
+            int rows = Math.min(RealFft2d.ROW_BLOCK, hrHeight - r0);
+            double[] block = kernel.periodicGridRows(hrHeight, hrWidth, r0, rows);
+            if (block != null) {
+                fft.forwardRows(block, -r0 * hrWidth, otf, b);
+            }
+        });
         Parallel.forEach(parallel, fft.columnBlocks(), b -> fft.forwardColumns(otf, b));
         this.aliasedPower = aliasedPower();
         this.lrSpectra = new double[channels][];

@@ -170,6 +170,30 @@ public final class Kernel {
         return grid;
     }
 
+    /**
+     * Rows {@code firstRow … firstRow + rows − 1} of {@link #toPeriodicGrid(int, int)} (row-major,
+     * {@code rows × width}), without the whole grid; null if none of them holds a tap (they are all
+     * zero then).
+     */
+    double[] periodicGridRows(int height, int width, int firstRow, int rows) {
+        int ch = this.height / 2;
+        int cw = this.width / 2;
+        double[] out = null;
+        for (int u = 0; u < this.height; u++) {
+            int r = Math.floorMod(u - ch, height) - firstRow;
+            if (r < 0 || r >= rows) {
+                continue;
+            }
+            if (out == null) {
+                out = new double[rows * width];
+            }
+            for (int v = 0; v < this.width; v++) {
+                out[r * width + Math.floorMod(v - cw, width)] += values[u * this.width + v];
+            }
+        }
+        return out;
+    }
+
     /** The taps' centre of mass as {row, column} (the taps must not sum to zero). */
     public double[] centroid() {
         double s = 0;

@@ -78,11 +78,11 @@ public final class MemoryModel {
     private static final double BYTES_PER_HR_PIXEL = 2 * 3 * Float.BYTES + Double.BYTES + Double.BYTES
             + Float.BYTES;
     /**
-     * Transient per HR pixel while the restoration is set up, left for the collector: the PSF plane;
-     * with the smooth boundary the extension's upsampled and extended copies (x₀ itself is
-     * upsampled in place).
+     * Transient per HR pixel while the restoration is set up, left for the collector: with the
+     * smooth boundary the extension's upsampled and extended copies (x₀ itself is upsampled in
+     * place, and the data step transforms the kernel's periodic grid one row block at a time).
      */
-    private static final double SETUP_BYTES_PER_HR_PIXEL = Double.BYTES + 2 * 3 * Float.BYTES;
+    private static final double SETUP_BYTES_PER_HR_PIXEL = 2 * 3 * Float.BYTES;
     /** Per LR pixel: y, ⇓s|FB|², 3 complex LR spectra and the one complex correction term. */
     private static final double BYTES_PER_LR_PIXEL = 3 * Float.BYTES + Double.BYTES + 3 * 2 * Double.BYTES
             + 2 * Double.BYTES;

@@ -172,10 +172,10 @@ public final class ScriptedResUNet implements AutoCloseable {
             }
             resBlocks(nb);
             for (int level = 0; level < 3; level++) {
-                line(2, "h = " + convTranspose("torch.add(h, " + skips[2 - level] + ")"));
+                line(2, "h = " + convTranspose("torch.add_(h, " + skips[2 - level] + ")"));
                 resBlocks(nb);
             }
-            line(2, "y = " + conv("torch.add(h, x1)", 1, 1));
+            line(2, "y = " + conv("torch.add_(h, x1)", 1, 1));
             line(2, "return torch.contiguous(" + (bf16 ? "torch.to(y, 6)" : "y") + ")");
             if (weight != config.parameterShapes().size()) {
                 throw new AssertionError("script uses " + weight + " weights of " + config.parameterShapes().size());
@@ -199,7 +199,9 @@ public final class ScriptedResUNet implements AutoCloseable {
 
         private void resBlocks(int count) {
             for (int b = 0; b < count; b++) {
-                line(2, "h = torch.add(" + conv("torch.relu(" + conv("h", 1, 1) + ")", 1, 1) + ", h)");
+                // in place where a tensor is fresh (the conv outputs): one full-size activation less
+                // alive at the peak than out-of-place ops
+                line(2, "h = torch.add_(" + conv("torch.relu_(" + conv("h", 1, 1) + ")", 1, 1) + ", h)");
             }
         }
 
