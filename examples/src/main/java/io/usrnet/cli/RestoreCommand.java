@@ -93,7 +93,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
             description = "fp32 (default: matches the original code to float precision) or bf16: the prior's "
-                    + "convolutions in bfloat16, 2-3.5x faster on CPUs with AVX512-BF16 or AMX for about 0.01 dB "
+                    + "convolutions in bfloat16, about 1.5x faster on CPUs with AVX512-BF16 or AMX for about 0.004 dB "
                     + "(README, Speed); on other CPUs fp32 runs, with a warning.")
     String precision;
 

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * <p>{@link #FP32} is the default and matches the original PyTorch code to float precision.
  * {@link #BF16} runs the prior's weights and activations in bfloat16 (8 bits of mantissa; the
  * engine still sums each convolution's products in float32, and the data step and the
- * hyper-network are unchanged): 2–3.5× faster prior passes on CPUs with bfloat16 instructions, with
+ * hyper-network are unchanged): 2.2–3.1× faster prior passes on CPUs with bfloat16 instructions, with
  * outputs that differ from FP32 by about 1e-3 of the value range (measured: −0.004 dB of PSNR on
  * the Table-1 grid, README "Speed"). On CPUs without them (or with oneDNN capped below them by
  * {@code ONEDNN_MAX_CPU_ISA}) bfloat16 is emulated and slower than FP32, so {@link #resolve()} falls

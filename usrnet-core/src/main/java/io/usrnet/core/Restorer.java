@@ -311,7 +311,7 @@ public final class Restorer implements AutoCloseable {
 
         /**
          * The arithmetic of the prior's convolutions (default {@link Precision#FP32}, which matches
-         * the original code to float precision). {@link Precision#BF16} runs 2–3.5× faster on CPUs
+         * the original code to float precision). {@link Precision#BF16} runs the prior 2.2–3.1× faster on CPUs
          * with bfloat16 instructions at a small measured quality cost (README, "Speed"); on other
          * CPUs the restorer runs FP32 ({@link Restorer#precision()} says which runs).
          */
